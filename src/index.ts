@@ -1,0 +1,10 @@
+// The public API of fastdfs-ts.
+export * from './protocol/constants.js';
+export * from './protocol/commands.js';
+export * from './protocol/errno.js';
+export * from './protocol/status.js';
+export * from './protocol/header.js';
+export * from './protocol/buffer.js';
+export * from './protocol/frame-decoder.js';
+export * from './common/errors.js';
+export { packageVersion } from './common/version.js';
