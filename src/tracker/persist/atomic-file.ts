@@ -1,0 +1,27 @@
+// Atomic file replacement: write `<name>.tmp`, fsync it, rename over `<name>`, fsync the folder.
+// A SIGKILL at any moment leaves either the old or the new file, never a torn one (§9.9).
+import { open, rename } from 'node:fs/promises';
+import { dirname } from 'node:path';
+
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  const tmp = `${path}.tmp`;
+  const file = await open(tmp, 'w', 0o644);
+  try {
+    await file.writeFile(data);
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+  await rename(tmp, path);
+  // Persist the rename itself; a folder that cannot be opened for sync (some file systems) is tolerated.
+  try {
+    const dir = await open(dirname(path), 'r');
+    try {
+      await dir.sync();
+    } finally {
+      await dir.close();
+    }
+  } catch {
+    /* best effort */
+  }
+}
