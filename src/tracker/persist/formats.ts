@@ -1,5 +1,6 @@
 // Byte-exact writers and readers of the tracker's data files (§9.9, §16 #19), so that they stay
 // interchangeable with a C tracker's (and GET_ONE_SYS_FILE copies them byte for byte).
+import { formatKeyValues, intValue, parseKeyValues } from '../../common/kv-file.js';
 import { formatSection, int, parseStateFile, sectionNumber, str } from './state-file.js';
 
 export interface PersistedGroup {
@@ -213,18 +214,17 @@ export function parseSyncTimestampFile(text: string): SyncTimestampRow[] {
 }
 
 export function formatTrackerStatus(s: TrackerStatusFile): string {
-  return `up_time=${s.upTime}\nlast_check_time=${s.lastCheckTime}\n`;
+  return formatKeyValues([
+    ['up_time', s.upTime],
+    ['last_check_time', s.lastCheckTime],
+  ]);
 }
 
 export function parseTrackerStatus(text: string): TrackerStatusFile {
-  const values = new Map<string, string>();
-  for (const line of text.split('\n')) {
-    const eq = line.indexOf('=');
-    if (eq > 0) values.set(line.slice(0, eq).trim(), line.slice(eq + 1).trim());
-  }
+  const values = parseKeyValues(text);
   return {
-    upTime: Number(values.get('up_time') ?? 0) || 0,
-    lastCheckTime: Number(values.get('last_check_time') ?? 0) || 0,
+    upTime: intValue(values, 'up_time'),
+    lastCheckTime: intValue(values, 'last_check_time'),
   };
 }
 
