@@ -1,0 +1,23 @@
+// The contract between the bench runner (main.ts) and one scenario.
+import type { ResultRow } from './report.js';
+
+export interface ScenarioOptions {
+  /** Seconds each measurement runs (after its warm-up). */
+  durationS: number;
+  /** Cap on operations per measurement; undefined = only the duration limits it. */
+  count: number | undefined;
+  /** Operations in flight at once, for scenarios that talk to servers. */
+  concurrency: number;
+  /** Where servers under test keep their data; undefined = a temporary directory of the scenario. */
+  dataDir: string | undefined;
+  /** True when every scenario runs as a short smoke test (no scenario named). */
+  smoke: boolean;
+  /** Progress and notes for the person running the bench (stderr, never the table). */
+  log(message: string): void;
+}
+
+export interface Scenario {
+  name: string;
+  description: string;
+  run(options: ScenarioOptions): Promise<ResultRow[]>;
+}
