@@ -8,3 +8,6 @@ export * from './protocol/buffer.js';
 export * from './protocol/frame-decoder.js';
 export * from './common/errors.js';
 export { packageVersion } from './common/version.js';
+export * from './protocol/shapes.js';
+export * from './protocol/structs/index.js';
+export * from './protocol/file-id/index.js';
