@@ -3,7 +3,15 @@
 import { encodeFrame, encodeHeader, decodeHeader } from '#src/protocol/header.js';
 import { FrameDecoder, type BodyShape } from '#src/protocol/frame-decoder.js';
 import { StorageCommand, TrackerCommand } from '#src/protocol/commands.js';
+import { decodeFileId, formatFileId, generateFileName } from '#src/protocol/file-id/index.js';
+import { mathRandomSource } from '#src/protocol/file-id/random.js';
+import {
+  decodeStorageStatList,
+  encodeStorageStatList,
+} from '#src/protocol/structs/storage-stat-record.js';
 import { runMicro, type MicroBenchmark, type MicroRun } from '../micro.js';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { Scenario } from '../scenario.js';
 
 /** Distinct headers decoded in turn, so the branch predictor does not see one value only. */
@@ -92,13 +100,100 @@ function frameDecoderBenchmark(label: string, segmentSize: number | undefined): 
   };
 }
 
-/**
- * The micro-benchmarks of this scenario, one row each. The file-ID encode/decode rows
- * (src/protocol/file-id/) and the storage-record decode row (src/protocol/structs/) are added
- * here, one entry each, when those modules land.
- */
+/** Generate a file name (the storage's side of an upload) and format its file ID. */
+const fileIdEncode: MicroBenchmark = {
+  label: 'file-id encode',
+  setup(): MicroRun {
+    let errors = 0;
+    let n = 0;
+    return {
+      call() {
+        const name = generateFileName({
+          storePathIndex: 0,
+          subdirs: { subdir1: n & 0xff, subdir2: (n >> 8) & 0xff },
+          source: '127.0.0.12',
+          timestamp: 1795262932 + n,
+          kind: 'normal',
+          size: BigInt(n & 0xffff),
+          crc32: n >>> 0,
+          ext: 'jpg',
+          random: mathRandomSource,
+        });
+        if (formatFileId('group1', name.logicName).length !== 51) errors++;
+        n++;
+      },
+      errors: () => errors,
+    };
+  },
+};
+
+/** Decode recorded file IDs (the tracker's side of every QUERY_FETCH, and fdfs_file_info). */
+const fileIdDecode: MicroBenchmark = {
+  label: 'file-id decode',
+  setup(): MicroRun {
+    const vectors = fileURLToPath(
+      new URL('../../../../test/vectors/file-ids.json', import.meta.url),
+    );
+    const ids = (JSON.parse(readFileSync(vectors, 'utf8')) as { fileId: string }[]).map(
+      (e) => e.fileId,
+    );
+    let i = 0;
+    let errors = 0;
+    return {
+      call() {
+        const id = ids[i]!;
+        if (decodeFileId(id).groupName.length === 0) errors++;
+        i = (i + 1) % ids.length;
+      },
+      errors: () => errors,
+    };
+  },
+};
+
+/** Decode a LIST_STORAGE reply of 8 records (the client's side of fdfs_monitor). */
+const storageRecordDecode: MicroBenchmark = {
+  label: 'storage-record decode (8 x 487 bytes)',
+  opsPerCall: 8,
+  bytesPerOp: 487,
+  setup(): MicroRun {
+    const record = decodeStorageStatList(
+      Buffer.from(
+        (
+          JSON.parse(
+            readFileSync(
+              fileURLToPath(
+                new URL(
+                  '../../../../test/vectors/packets/tracker-92-list-storage-by-id.json',
+                  import.meta.url,
+                ),
+              ),
+              'utf8',
+            ),
+          ) as { frames: { bodyHex: string }[] }
+        ).frames[1]!.bodyHex,
+        'hex',
+      ),
+    )[0]!;
+    const body = encodeStorageStatList(
+      Array.from({ length: 8 }, () => record),
+      { layout: 'ip16' },
+    );
+    let errors = 0;
+    return {
+      call() {
+        if (decodeStorageStatList(body).length !== 8) errors++;
+      },
+      errors: () => errors,
+    };
+  },
+};
+
+/** The micro-benchmarks of this scenario, one row each. */
 export const codecBenchmarks: MicroBenchmark[] = [
   headerDecode,
+  fileIdEncode,
+  fileIdDecode,
+  storageRecordDecode,
   frameDecoderBenchmark('frame decoder, small frames, 64 KiB chunks', undefined),
   frameDecoderBenchmark('frame decoder, small frames, 1460-byte segments', SEGMENT_SIZE),
 ];
