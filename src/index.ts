@@ -11,3 +11,7 @@ export { packageVersion } from './common/version.js';
 export * from './protocol/shapes.js';
 export * from './protocol/structs/index.js';
 export * from './protocol/file-id/index.js';
+export * from './common/config/index.js';
+export * from './protocol/dialect.js';
+export * from './protocol/metadata.js';
+export * from './protocol/messages/index.js';

@@ -5,7 +5,8 @@ import { STORAGE_ID_MAX_SIZE } from '../constants.js';
 import { expectLength, joinRecords, splitRecords, writeI32, writeU8 } from './fields.js';
 
 /** Size of an IP text field: 46 since 6.11 (INET6_ADDRSTRLEN), 16 before, or per response_ip_addr_size. */
-export type IpFieldSize = 16 | 46;
+import type { IpFieldSize } from '../dialect.js';
+export type { IpFieldSize };
 
 export interface StorageBrief {
   /** Storage status (§3.3). */
