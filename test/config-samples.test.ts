@@ -19,6 +19,7 @@ import {
 } from '#src/common/config/index.js';
 import { REPO_ROOT, VECTORS_DIR } from './support/paths.js';
 import { frameBody, loadPacket } from './support/vectors.js';
+import { CoverageRecorder, coverageTest } from './support/coverage.js';
 
 const SAMPLES = join(VECTORS_DIR, 'tools', 'conf');
 let dir = '';
@@ -230,23 +231,25 @@ function parameterReply(file: string): string {
   return frameBody(reply).toString('utf8');
 }
 
+const coverage = new CoverageRecorder();
+
+/** The PARAMETER_REQ answer of `file` is the one a tracker with `c` gives. */
+function checkParameters(c: TrackerConfig, ipSize: number, file: string): void {
+  assert.equal(parameterText(c, ipSize), parameterReply(file), file);
+  coverage.record('trackerParameters', file);
+}
+
 test('the parsed tracker values are those the real tracker sent in PARAMETER_REQ (75)', async () => {
   // Cluster A ran with response_ip_addr_size = IPv6 in the ip46 phases, auto otherwise.
   const a46 = await loadTrackerConfig(copyPath('A-tracker.conf'));
-  assert.equal(
-    parameterText(a46, responseIpSize(a46, undefined)),
-    parameterReply('tracker-75-parameter-req-ip46.json'),
-  );
+  checkParameters(a46, responseIpSize(a46, undefined), 'tracker-75-parameter-req-ip46.json');
   const autoText = (await readFile(copyPath('A-tracker.conf'), 'utf8')).replace(
     'response_ip_addr_size = IPv6',
     'response_ip_addr_size = auto',
   );
   await writeFile(copyPath('A-tracker-auto.conf'), autoText);
   const aAuto = await loadTrackerConfig(copyPath('A-tracker-auto.conf'));
-  assert.equal(
-    parameterText(aAuto, responseIpSize(aAuto, undefined)),
-    parameterReply('tracker-75-parameter-req.json'),
-  );
+  checkParameters(aAuto, responseIpSize(aAuto, undefined), 'tracker-75-parameter-req.json');
   // Cluster B was captured before configuration c: id_type_in_filename was still id.
   const bText = (await readFile(copyPath('B-tracker1.conf'), 'utf8')).replace(
     'id_type_in_filename = ip',
@@ -255,10 +258,7 @@ test('the parsed tracker values are those the real tracker sent in PARAMETER_REQ
   await writeFile(copyPath('B-tracker-id.conf'), bText);
   const b = await loadTrackerConfig(copyPath('B-tracker-id.conf'));
   const ids = await loadStorageIds(b.storageIdsFilename!);
-  assert.equal(
-    parameterText(b, responseIpSize(b, ids)),
-    parameterReply('tracker-75-parameter-req-storage-ids.json'),
-  );
+  checkParameters(b, responseIpSize(b, ids), 'tracker-75-parameter-req-storage-ids.json');
 });
 
 test('our conf/ examples load with no error and no warning', async () => {
@@ -278,3 +278,5 @@ test('our conf/ examples load with no error and no warning', async () => {
   assert.equal(ids.length, 4);
   assert.equal(responseIpSize(tracker, ids), 16);
 });
+
+coverageTest('config', coverage);

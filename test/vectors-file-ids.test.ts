@@ -29,6 +29,7 @@ import {
   vectorPath,
   type PacketVector,
 } from './support/vectors.js';
+import { CoverageRecorder, coverageTest } from './support/coverage.js';
 
 interface FileInfoParsed {
   getFromServer: boolean;
@@ -239,6 +240,7 @@ function appenderContent(logicName: string): Buffer {
 
 const REPLY_FILES = /^storage-(11|20|21|23|38)-/;
 let namesChecked = 0;
+const coverage = new CoverageRecorder();
 
 for (const p of loadPackets().filter((v) => REPLY_FILES.test(v.file))) {
   test(`reply names of ${p.file}`, () => {
@@ -265,6 +267,7 @@ for (const p of loadPackets().filter((v) => REPLY_FILES.test(v.file))) {
           `${master.slice(0, 4)}${slaveFileName(master.slice(4), prefix, ext)}`,
           logicName,
         );
+        coverage.record('slaveFileName', p.file);
         expectedKind = 'slave';
       } else if (x.cmd === 20) {
         const masterLen = i64(x.request, 0);
@@ -277,6 +280,7 @@ for (const p of loadPackets().filter((v) => REPLY_FILES.test(v.file))) {
             `${master.slice(0, 4)}${slaveFileName(master.slice(4), prefix, ext)}`,
             logicName,
           );
+          coverage.record('slaveFileName', p.file);
           expectedKind = 'slave';
         } else {
           // §16 #17: a fresh link name carries the source's size and a random CRC.
@@ -332,6 +336,7 @@ for (const p of loadPackets().filter((v) => REPLY_FILES.test(v.file))) {
           assert.ok(d.createTimestamp >= from && d.createTimestamp < RECORDING_END, fileId);
         }
       }
+      coverage.record('decodeFileId', p.file);
       namesChecked++;
     }
   });
@@ -341,3 +346,5 @@ test('reply names were found and checked', () => {
   // 7 uploads, 2 slave uploads, 2 appender uploads, 2 links, 1 regenerate.
   assert.equal(namesChecked, 14);
 });
+
+coverageTest('file-ids', coverage);

@@ -7,6 +7,7 @@ import { replyShape, storageRequestShape, trackerRequestShape } from '#src/proto
 import { FdfsError } from '#src/protocol/errors.js';
 import { RESP_CMD } from '#src/protocol/commands.js';
 import { loadPackets, type PacketFrame, type PacketVector } from './support/vectors.js';
+import { CoverageRecorder, coverageTest } from './support/coverage.js';
 
 interface Decoded {
   header: FrameHeader;
@@ -76,6 +77,7 @@ function shapesFor(packet: PacketVector): ((h: FrameHeader) => BodyShape)[] {
 }
 
 const packets = loadPackets();
+const coverage = new CoverageRecorder();
 
 test('all 209 recorded packet files are present', () => {
   assert.equal(packets.length, 209);
@@ -153,5 +155,8 @@ for (const packet of packets) {
       );
       assert.equal(decoded.length, indexes.length);
     }
+    coverage.record('frameDecoder', packet.file);
   });
 }
+
+coverageTest('framing', coverage);

@@ -10,6 +10,7 @@ import { FdfsError } from '#src/protocol/errors.js';
 import { decodeMetadata, encodeMetadata, sortMetadata } from '#src/protocol/metadata.js';
 import * as m from '#src/protocol/messages/index.js';
 import { loadPackets, vectorPath, type PacketFrame, type PacketVector } from './support/vectors.js';
+import { CoverageRecorder, coverageTest } from './support/coverage.js';
 
 type Fields = Record<string, unknown>;
 
@@ -414,8 +415,9 @@ test('every expected packet vector is present', () => {
   for (const f of Object.keys(REFUSED)) assert.ok(files.has(f), `missing vector ${f}`);
 });
 
+const coverage = new CoverageRecorder();
+
 test('message codecs reproduce every recorded request and reply', (t) => {
-  const byCodec = new Map<string, Set<string>>();
   const covered = new Set<string>();
   let pairsChecked = 0;
   for (const packet of loadPackets()) {
@@ -424,16 +426,15 @@ test('message codecs reproduce every recorded request and reply', (t) => {
       if (!codec) continue;
       const where = `${packet.file} cmd ${pair.request.cmd}`;
       covered.add(packet.file);
-      if (!byCodec.has(codec.name)) byCodec.set(codec.name, new Set());
-      byCodec.get(codec.name)!.add(packet.file);
       pairsChecked++;
       checkPair(pair, codec, where);
+      coverage.record(codec.name, packet.file);
     }
   }
   for (const f of EXPECTED_FILES) assert.ok(covered.has(f), `${f} was not checked`);
   assert.ok(pairsChecked >= 90, `only ${pairsChecked} request/reply pairs checked`);
-  for (const [name, files] of [...byCodec].sort()) {
-    t.diagnostic(`"${name}": ${JSON.stringify([...files].sort())}`);
+  for (const [name, files] of Object.entries(coverage.table())) {
+    t.diagnostic(`"${name}": ${JSON.stringify(files)}`);
   }
   t.diagnostic(`${pairsChecked} request/reply pairs in ${covered.size} packet files`);
 });
@@ -502,3 +503,5 @@ test('metadata files on disk decode, re-encode byte for byte and are sorted by n
   }
   t.diagnostic(`${files.length} metadata files`);
 });
+
+coverageTest('messages', coverage);

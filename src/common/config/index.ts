@@ -26,8 +26,8 @@ export type {
   TrackerAddress,
   ValueSite,
 } from './values.js';
-export { IpClass, ipClass, orderDualAddresses } from './ip-class.js';
-export type { IpClassValue } from './ip-class.js';
+export { IpClass, ipClass, orderDualAddresses } from '../ip-class.js';
+export type { IpClassValue } from '../ip-class.js';
 export { parseAllowHosts } from './allow-hosts.js';
 export type { HostMatcher } from './allow-hosts.js';
 export type { AccessLogSettings, LogFileSettings, LogLevel, LogSettings } from './log-settings.js';

@@ -18,7 +18,7 @@ import {
   parseTrackerAddress,
   type ValueSite,
 } from './values.js';
-import { IpClass, ipClass, orderDualAddresses } from './ip-class.js';
+import { IpClass, ipClass, orderDualAddresses } from '../ip-class.js';
 
 const site: ValueSite = { file: 'x.conf', line: 7, key: 'some_key' };
 

@@ -3,7 +3,7 @@
 import { isIP, isIPv4 } from 'node:net';
 import { MAX_SERVER_ID } from '../../protocol/constants.js';
 import { FdfsError } from '../errors.js';
-import { orderDualAddresses } from './ip-class.js';
+import { orderDualAddresses } from '../ip-class.js';
 
 /** Where a value came from: an IniEntry is one. */
 export interface ValueSite {

@@ -40,3 +40,11 @@ export function orderDualAddresses(hosts: readonly string[]): readonly string[] 
   if (ca === cb) return undefined;
   return ca === IpClass.OUTER ? [b, a] : hosts;
 }
+
+/** The address a requester gets: slot 1 (outer) when its class equals the requester's, else slot 0 (§9.10). */
+export function addressFor(ips: readonly string[], requesterIp?: string): string {
+  if (ips.length > 1 && requesterIp !== undefined && ipClass(ips[1]!) === ipClass(requesterIp)) {
+    return ips[1]!;
+  }
+  return ips[0] ?? '';
+}
