@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  formatChangelogEntry,
+  formatChangelogLine,
   formatGroupsFile,
   formatServersFile,
   formatSyncTimestampFile,
@@ -59,7 +59,7 @@ for (const dir of trackerDirs) {
     assert.equal(parsed.lastCheckTime % 300, 0, 'last_check_time is a multiple of 300');
     assert.equal(formatTrackerStatus(parsed), status);
     const changelog = read('storage_changelog.dat');
-    assert.equal(parseChangelog(changelog).map(formatChangelogEntry).join(''), changelog);
+    assert.equal(parseChangelog(changelog).map(formatChangelogLine).join(''), changelog);
   });
 }
 
@@ -69,7 +69,7 @@ test('known values: cluster B groups, a storage record, and the DELETED changelo
   const s1 = storages.find((s) => s.id === '100001')!;
   assert.equal(s1.ipAddr, '127.0.0.22');
   assert.equal(s1.status, 7);
-  assert.equal(s1.counters.total_upload_count, 14);
+  assert.equal(s1.counters.total_upload_count, 14n);
   const s2 = storages.find((s) => s.id === '100002')!;
   assert.equal(s2.syncSrcServer, '100001');
   assert.equal(s2.status, 1, 'the ACTIVE transition was not saved by C (§16 #11)');

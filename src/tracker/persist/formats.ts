@@ -1,6 +1,7 @@
 // Byte-exact writers and readers of the tracker's data files (§9.9, §16 #19), so that they stay
 // interchangeable with a C tracker's (and GET_ONE_SYS_FILE copies them byte for byte).
 import { formatKeyValues, intValue, parseKeyValues } from '../../common/kv-file.js';
+import { formatChangelogLine, type ChangelogEntry } from '../state/changes.js';
 import { formatSection, int, parseStateFile, sectionNumber, str } from './state-file.js';
 
 export interface PersistedGroup {
@@ -68,7 +69,8 @@ export interface PersistedStorage {
   storePathCount: number;
   subdirCountPerPath: number;
   uploadPriority: number;
-  counters: Record<SavedCounter, number>;
+  /** i64 counters: byte counts can pass 2^53. */
+  counters: Record<SavedCounter, bigint>;
   lastSourceUpdate: number;
   lastSyncUpdate: number;
   lastSyncedTimestamp: number;
@@ -85,14 +87,6 @@ export interface SyncTimestampRow {
 export interface TrackerStatusFile {
   upTime: number;
   lastCheckTime: number;
-}
-
-export interface ChangelogEntry {
-  time: number;
-  groupName: string;
-  storageId: string;
-  status: number;
-  newId: string;
 }
 
 export function formatGroupsFile(groups: readonly PersistedGroup[]): string {
@@ -151,7 +145,7 @@ export function formatServersFile(storages: readonly PersistedStorage[]): string
       ['subdir_count_per_path', st.subdirCountPerPath],
       ['upload_priority', st.uploadPriority],
     );
-    for (const key of SAVED_COUNTERS) entries.push([key, st.counters[key]]);
+    for (const key of SAVED_COUNTERS) entries.push([key, st.counters[key].toString()]);
     entries.push(
       ['last_source_update', st.lastSourceUpdate],
       ['last_sync_update', st.lastSyncUpdate],
@@ -172,8 +166,8 @@ export function parseServersFile(text: string): PersistedStorage[] {
   return parseStateFile(text)
     .filter((s) => s.name.startsWith('Storage'))
     .map((s) => {
-      const counters = {} as Record<SavedCounter, number>;
-      for (const key of SAVED_COUNTERS) counters[key] = int(s, key);
+      const counters = {} as Record<SavedCounter, bigint>;
+      for (const key of SAVED_COUNTERS) counters[key] = BigInt(s.values.get(key) || '0');
       return {
         id: s.values.has('id') ? str(s, 'id') : undefined,
         groupName: str(s, 'group_name'),
@@ -228,10 +222,7 @@ export function parseTrackerStatus(text: string): TrackerStatusFile {
   };
 }
 
-/** `<time> <group> <id> <status> <new_id>\n`; a DELETED line ends with a space (§9.9). */
-export function formatChangelogEntry(e: ChangelogEntry): string {
-  return `${e.time} ${e.groupName} ${e.storageId} ${e.status} ${e.newId}\n`;
-}
+export { formatChangelogLine, type ChangelogEntry };
 
 export function parseChangelog(text: string): ChangelogEntry[] {
   return text
