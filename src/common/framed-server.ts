@@ -40,15 +40,23 @@ export class FramedServer<S> {
       socket.destroy();
       return;
     }
-    this.serve(socket, peer);
+    const local = { address: normalizeIp(socket.localAddress), port: socket.localPort ?? 0 };
+    this.serve(socket, peer, local);
   }
 
   /** Serve any Duplex, e.g. one end of `stream.duplexPair()` in tests. */
-  serve(duplex: Duplex, peer: PeerAddress): ServerConnection<S> {
-    const conn = new ServerConnection(duplex, peer, this.options.handler, {
-      networkTimeoutMs: this.options.networkTimeoutMs,
-      logger: this.options.logger,
-    });
+  serve(
+    duplex: Duplex,
+    peer: PeerAddress,
+    local: PeerAddress = { address: '127.0.0.1', port: 0 },
+  ): ServerConnection<S> {
+    const conn = new ServerConnection(
+      duplex,
+      peer,
+      this.options.handler,
+      { networkTimeoutMs: this.options.networkTimeoutMs, logger: this.options.logger },
+      local,
+    );
     this.connections.add(conn);
     duplex.once('close', () => this.connections.delete(conn));
     return conn;

@@ -25,6 +25,8 @@ export interface ServerRequest<S> {
   contentLength: number;
   session: S;
   peer: PeerAddress;
+  /** The address the peer reached us on (a tracker names itself by it in beat replies). */
+  local: PeerAddress;
 }
 
 export type ServerReply =
@@ -41,7 +43,7 @@ export interface ServerHandler<S> {
   /** Shape of a request body (protocol/shapes.ts). */
   requestShape(cmd: number): BodyShape;
   /** Per-connection state (the joined storage of a tracker connection, the peer of a sync connection...). */
-  createSession(peer: PeerAddress): S;
+  createSession(peer: PeerAddress, local: PeerAddress): S;
   handle(request: ServerRequest<S>): Promise<ServerReply> | ServerReply;
   /** The connection closed (QUIT, peer close, error). */
   onClose?(session: S): void;
@@ -82,8 +84,9 @@ export class ServerConnection<S> {
     private readonly peer: PeerAddress,
     private readonly handler: ServerHandler<S>,
     private readonly options: ServerConnectionOptions,
+    private readonly local: PeerAddress = { address: '', port: 0 },
   ) {
-    this.session = handler.createSession(peer);
+    this.session = handler.createSession(peer, local);
     this.decoder = new FrameDecoder({
       shapeOf: (h) => this.shapeOf(h),
       onPrefix: (h, prefix) => this.onPrefix(h, prefix),
@@ -189,6 +192,7 @@ export class ServerConnection<S> {
       contentLength: this.contentLength,
       session: this.session,
       peer: this.peer,
+      local: this.local,
     };
     let reply: Promise<ServerReply>;
     try {
