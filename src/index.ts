@@ -15,3 +15,5 @@ export * from './common/config/index.js';
 export * from './protocol/dialect.js';
 export * from './protocol/metadata.js';
 export * from './protocol/messages/index.js';
+export * from './common/connection.js';
+export * from './common/pool.js';
