@@ -18,6 +18,8 @@ const TEST_FILES = [
   'vectors-messages',
   'vectors-file-ids',
   'config-samples',
+  'vectors-tracker-messages',
+  'vectors-clients',
 ];
 
 function sortedTable(table) {

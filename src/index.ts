@@ -17,3 +17,4 @@ export * from './protocol/metadata.js';
 export * from './protocol/messages/index.js';
 export * from './common/connection.js';
 export * from './common/pool.js';
+export * from './client/index.js';
