@@ -18,3 +18,4 @@ export * from './protocol/messages/index.js';
 export * from './common/connection.js';
 export * from './common/pool.js';
 export * from './client/index.js';
+export * from './tracker/index.js';

@@ -7,7 +7,6 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  formatTimeOfDay,
   loadClientConfig,
   loadHttpConfig,
   loadStorageConfig,
@@ -17,6 +16,8 @@ import {
   type StorageIdConfigEntry,
   type TrackerConfig,
 } from '#src/common/config/index.js';
+import { encodeParameterReply } from '#src/protocol/messages/tracker-parameters.js';
+import { parametersOf } from '#src/tracker/service/identity.js';
 import { REPO_ROOT, VECTORS_DIR } from './support/paths.js';
 import { frameBody, loadPacket } from './support/vectors.js';
 import { CoverageRecorder, coverageTest } from './support/coverage.js';
@@ -192,38 +193,7 @@ test('client.conf values', async () => {
 
 /** The STORAGE_PARAMETER_REQ (75) answer a tracker with this configuration gives (§5.2). */
 function parameterText(c: TrackerConfig, ipSize: number): string {
-  const b = (v: boolean) => (v ? '1' : '0');
-  const r = c.reservedStorageSpace;
-  const reserved = r.kind === 'mb' ? `${r.mb}MB` : `${(r.ratio * 100).toFixed(2)}%`;
-  return [
-    `use_storage_id=${b(c.useStorageId)}`,
-    `id_type_in_filename=${c.effectiveIdType}`,
-    `trust_storage_server_id=${b(c.trustStorageServerId)}`,
-    `response_ip_addr_size=${ipSize}`,
-    `storage_ip_changed_auto_adjust=${b(c.storageIpChangedAutoAdjust)}`,
-    `storage_sync_file_max_delay=${c.storageSyncFileMaxDelay}`,
-    `store_path=${c.storePath}`,
-    `reserved_storage_space=${reserved}`,
-    `use_trunk_file=${b(c.useTrunkFile)}`,
-    `slot_min_size=${c.slotMinSize}`,
-    `slot_max_size=${c.slotMaxSize}`,
-    `trunk_alloc_alignment_size=${c.trunkAllocAlignmentSize}`,
-    `trunk_file_size=${c.trunkFileSize}`,
-    `trunk_create_file_advance=${b(c.trunkCreateFileAdvance)}`,
-    `trunk_create_file_time_base=${formatTimeOfDay(c.trunkCreateFileTimeBase)}`,
-    `trunk_create_file_interval=${c.trunkCreateFileInterval}`,
-    `trunk_create_file_space_threshold=${c.trunkCreateFileSpaceThreshold}`,
-    `trunk_init_check_occupying=${b(c.trunkInitCheckOccupying)}`,
-    `trunk_init_reload_from_binlog=${b(c.trunkInitReloadFromBinlog)}`,
-    `trunk_free_space_merge=${b(c.trunkFreeSpaceMerge)}`,
-    `delete_unused_trunk_files=${b(c.deleteUnusedTrunkFiles)}`,
-    `trunk_compress_binlog_min_interval=${c.trunkCompressBinlogMinInterval}`,
-    `trunk_compress_binlog_interval=${c.trunkCompressBinlogInterval}`,
-    `trunk_compress_binlog_time_base=${formatTimeOfDay(c.trunkCompressBinlogTimeBase)}`,
-    `trunk_binlog_max_backups=${c.trunkBinlogMaxBackups}`,
-    `store_slave_file_use_link=${b(c.storeSlaveFileUseLink)}`,
-    '',
-  ].join('\n');
+  return encodeParameterReply(parametersOf(c, ipSize)).toString('utf8');
 }
 
 function parameterReply(file: string): string {

@@ -23,6 +23,7 @@ import {
 } from './download-selection.js';
 import type { GroupRecord } from './group.js';
 import { addressFor } from '../../common/ip-class.js';
+import { reportIpChanged, type IpChange } from './ip-changed.js';
 import { joinStorage, type JoinRequest, type JoinResult } from './join.js';
 import { ClusterModel } from './model.js';
 import { DONE, fail, ok, type Outcome } from './outcome.js';
@@ -38,6 +39,12 @@ import {
   type StorageBrief,
   type StorageKey,
 } from './status-rules.js';
+import {
+  briefByAddress,
+  changelogRange,
+  findMember,
+  type ChangelogRange,
+} from './storage-lookups.js';
 import type { StorageRecord } from './storage-record.js';
 import {
   syncDestQuery,
@@ -165,6 +172,30 @@ export class ClusterState {
     const found = this.bound(ref);
     if (!found.ok) return found;
     return ok(syncDestQuery(found.value.record));
+  }
+
+  /** STORAGE_REPORT_IP_CHANGED (78): the record moves to the new IP (storage ids off). */
+  reportIpChanged(change: IpChange, now: number): Outcome<void> {
+    return reportIpChanged(this.model, change, now);
+  }
+
+  /** CHANGELOG_REQ (77): the part of storage_changelog.dat the storage reads next. */
+  changelogRange(groupName: string, storageId: string): Outcome<ChangelogRange> {
+    const found = findMember(this.model, groupName, storageId);
+    return found.ok ? ok(changelogRange(this.model, found.value.record)) : found;
+  }
+
+  /** The storage has been sent `length` more changelog bytes; its offset is saved (§9.9). */
+  advanceChangelog(groupName: string, storageId: string, length: number): void {
+    const found = findMember(this.model, groupName, storageId);
+    if (!found.ok || length <= 0) return;
+    found.value.record.changelogOffset += length;
+    this.model.changes.markStorages();
+  }
+
+  /** STORAGE_GET_STATUS (71): the member with this address and port. */
+  storageStatus(groupName: string, ip: string, port: number): Outcome<StorageBrief> {
+    return briefByAddress(this.model, groupName, ip, port);
   }
 
   /** The joined connection closed (QUIT or TCP close, §9.3). */
@@ -305,6 +336,11 @@ export class ClusterState {
 
   groups(): GroupView[] {
     return this.model.sortedGroups.map(groupView);
+  }
+
+  group(groupName: string): GroupView | undefined {
+    const group = this.model.group(groupName);
+    return group ? groupView(group) : undefined;
   }
 
   storage(groupName: string, storageId: string): StorageView | undefined {

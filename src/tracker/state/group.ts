@@ -49,6 +49,16 @@ export class GroupRecord {
     this.sorted = [...this.records.values()].sort(byId);
   }
 
+  /** Puts `record` in the place of the member `oldId` (record order matters, §9.9). */
+  replace(oldId: string, record: StorageRecord): void {
+    const entries = [...this.records].map(([id, r]): [string, StorageRecord] =>
+      id === oldId ? [record.id, record] : [id, r],
+    );
+    this.records.clear();
+    for (const [id, r] of entries) this.records.set(id, r);
+    this.sorted = [...this.records.values()].sort(byId);
+  }
+
   /**
    * Rebuilds the readable/writable lists from the statuses, so that they hold exactly the ACTIVE
    * members; then the store server (`tracker_mem_find_store_server`) and the group's space (§9.4).

@@ -12,7 +12,9 @@ export { formatChangelogLine, type ChangelogEntry, type PendingSaves } from './c
 export type { PathUsage } from './disk-usage.js';
 export type { FileSource } from './download-selection.js';
 export { addressFor, ipClass } from '../../common/ip-class.js';
+export type { IpChange } from './ip-changed.js';
 export type { JoinRequest, JoinResult } from './join.js';
+export type { ChangelogRange } from './storage-lookups.js';
 export { DONE, fail, ok, type Failure, type Outcome } from './outcome.js';
 export {
   DEFAULT_POLICY,

@@ -54,6 +54,9 @@ export class ScenarioDriver {
     'delete-storage': (a) => this.deleteStorage(a),
     'delete-group': (a) => formatOutcome(this.state.deleteGroup(a.str('group')), () => 'ok'),
     briefs: (a) => this.briefs(a),
+    'ip-changed': (a) => this.ipChanged(a),
+    changelog: (a) => this.changelog(a),
+    'storage-status': (a) => this.storageStatus(a),
     saves: () => this.saves(),
     restart: () => this.restart(),
     dump: () => dumpState(this.state),
@@ -325,6 +328,32 @@ export class ScenarioDriver {
       .memberBriefs(groupName)
       .map((b) => `${b.id}/${b.ip}:${b.port}=${caption(b.status)}`);
     return `changes=${this.state.groupChangeCount(groupName)} ${members.join(' ')}`.trimEnd();
+  }
+
+  private ipChanged(a: Args): string {
+    const change = {
+      groupName: a.str('group'),
+      oldIp: a.str('old'),
+      newIp: a.str('new'),
+      peerIp: a.str('from', a.str('new')),
+    };
+    return formatOutcome(this.state.reportIpChanged(change, this.now), () => 'ok');
+  }
+
+  /** CHANGELOG_REQ: the range read next, then (with `read`) the offset advanced past it. */
+  private changelog(a: Args): string {
+    const groupName = a.str('group');
+    const id = a.str('id');
+    const outcome = this.state.changelogRange(groupName, id);
+    if (outcome.ok && a.has('read')) {
+      this.state.advanceChangelog(groupName, id, outcome.value.length);
+    }
+    return formatOutcome(outcome, (r) => `ok offset=${r.offset} length=${r.length}`);
+  }
+
+  private storageStatus(a: Args): string {
+    const outcome = this.state.storageStatus(a.str('group'), a.str('ip'), a.num('port', 23000));
+    return formatOutcome(outcome, (b) => `ok ${b.id}/${b.ip}:${b.port}=${caption(b.status)}`);
   }
 
   private saves(): string {

@@ -33,6 +33,8 @@ export interface GroupView {
   storagePort: number;
   storePathCount: number;
   subdirCountPerPath: number;
+  /** The group's trunk file id (TRUNK_FETCH_FID 72 answers it even with trunk off). */
+  currentTrunkFileId: number;
   totalMb: number;
   freeMb: number;
   changeCount: number;
@@ -51,6 +53,7 @@ export function groupView(g: GroupRecord): GroupView {
     storagePort: g.storagePort,
     storePathCount: g.storePathCount,
     subdirCountPerPath: g.subdirCountPerPath,
+    currentTrunkFileId: g.currentTrunkFileId,
     totalMb: g.totalMb,
     freeMb: g.freeMb,
     changeCount: g.changeCount,
