@@ -6,9 +6,10 @@ import { resolve } from 'node:path';
 import { formatTable, writeResultFile } from './report.js';
 import type { Scenario, ScenarioOptions } from './scenario.js';
 import { codecScenario } from './scenarios/codec.js';
+import { trackerScenario } from './scenarios/tracker.js';
 
 /** Every scenario, by name. A new scenario is one file in scenarios/ and one line here. */
-const SCENARIOS: readonly Scenario[] = [codecScenario];
+const SCENARIOS: readonly Scenario[] = [codecScenario, trackerScenario];
 
 /** From dist/_test/bench/main.js back to the repository. */
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -24,6 +25,8 @@ interface CliOptions {
   dataDir?: string;
   resultsDir?: string;
   list?: boolean;
+  tracker?: string;
+  workers?: number;
 }
 
 function positiveInteger(value: string): number {
@@ -55,6 +58,8 @@ function buildProgram(): Command {
     .option('--concurrency <c>', 'operations in flight at once (default: 1)', positiveInteger)
     .option('--data-dir <dir>', 'data directory for servers under test (default: a temp dir)')
     .option('--results-dir <dir>', 'where the JSON results go (default: bench/results)')
+    .option('--tracker <host:port>', 'tracker scenario: drive this running tracker instead')
+    .option('--workers <n>', 'load-generator processes (default: 1)', positiveInteger)
     .option('--list', 'list the scenarios and exit')
     .showHelpAfterError('(run with --help for usage)');
 }
@@ -81,6 +86,9 @@ async function main(argv: string[]): Promise<number> {
     durationS: cli.duration ?? (smoke ? SMOKE_DURATION_S : DEFAULT_DURATION_S),
     count: cli.count,
     concurrency: cli.concurrency ?? 1,
+    concurrencySet: cli.concurrency !== undefined,
+    ...(cli.tracker === undefined ? {} : { tracker: cli.tracker }),
+    ...(cli.workers === undefined ? {} : { workers: cli.workers }),
     dataDir: cli.dataDir === undefined ? undefined : resolve(cli.dataDir),
     smoke,
     log: (message) => process.stderr.write(`${message}\n`),

@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { packageVersion } from '../common/version.js';
 import { DEFAULT_WIRE_VERSION } from '../protocol/constants.js';
+import { trackerDaemon } from '../tracker/daemon.js';
 
 export function buildProgram(): Command {
   const program = new Command('fdfs')
@@ -29,6 +30,23 @@ export function buildProgram(): Command {
           '',
         ].join('\n'),
       );
+    });
+
+  program
+    .command('tracker')
+    .description(
+      'run a tracker in this process (as `fdfs_trackerd <conf> start`), for systemd and containers',
+    )
+    .requiredOption('-c, --config <file>', 'tracker.conf')
+    .option('--foreground', 'log to stderr instead of <base_path>/logs/trackerd.log')
+    .action(async (options: { config: string; foreground?: boolean }) => {
+      const code = await trackerDaemon('start', {
+        configPath: options.config,
+        foreground: options.foreground === true,
+        program: 'fdfs tracker',
+      });
+      // The server is closed and its state saved: leave now, whatever timers a library left.
+      process.exit(code);
     });
 
   return program;

@@ -167,6 +167,8 @@ export async function harness(options: HarnessOptions = {}): Promise<Harness> {
     },
     async close() {
       await server.close();
+      // Closing runs the disconnect rule, whose save may start on a later turn: let it start, then wait.
+      await new Promise((resolve) => setImmediate(resolve));
       await store.flushed();
       await rm(dir, { recursive: true, force: true });
     },
