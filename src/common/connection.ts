@@ -28,6 +28,7 @@ import {
   type RequestTarget,
 } from './request-writer.js';
 import { abortError, connectSocket, formatServer } from './socket-connect.js';
+import { ProgressTimer } from './progress-timer.js';
 
 export type * from './connection-types.js';
 export { formatServer } from './socket-connect.js';
@@ -49,7 +50,7 @@ export class FramedConnection {
   private queue: PendingCall[] = [];
   private state: State = 'open';
   private failure: FdfsError | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly timer: ProgressTimer;
   private quitTimer: NodeJS.Timeout | undefined;
   private lastDone = performance.now();
   private drainWaiter: { resolve: () => void; reject: (err: Error) => void } | undefined;
@@ -74,6 +75,7 @@ export class FramedConnection {
   ) {
     this.server = options.peer;
     this.networkTimeoutMs = options.networkTimeoutMs;
+    this.timer = new ProgressTimer(this.networkTimeoutMs, () => this.onTimeout());
     this.reader = new ReplyReader(duplex, this.readerHost());
     this.target = this.requestTarget();
     this.hooks = {
@@ -184,7 +186,7 @@ export class FramedConnection {
   }
 
   private start(call: PendingCall): void {
-    this.armTimer();
+    this.timer.arm();
     call.started();
     writeRequest(this.target, call.head, call.req.content, call.contentLength).catch(
       (err: unknown) =>
@@ -244,7 +246,7 @@ export class FramedConnection {
     const next = this.queue[0];
     if (next) this.start(next);
     else {
-      this.disarmTimer();
+      this.timer.disarm();
       if (this.state === 'quitting') this.sendQuit();
     }
   }
@@ -325,7 +327,7 @@ export class FramedConnection {
     if (this.dead) return;
     this.state = 'dead';
     this.failure = err;
-    this.disarmTimer();
+    this.timer.disarm();
     this.reader.stop();
     const calls = this.queue;
     this.queue = [];
@@ -343,22 +345,11 @@ export class FramedConnection {
     this.duplex.destroy();
   }
 
-  private armTimer(): void {
-    if (this.timer) this.timer.refresh();
-    else this.timer = setTimeout(() => this.onTimeout(), this.networkTimeoutMs);
-  }
-
-  private disarmTimer(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-  }
-
   private progress(): void {
-    this.timer?.refresh();
+    this.timer.progress();
   }
 
   private onTimeout(): void {
-    this.timer = undefined;
     const call = this.queue[0];
     this.fail(
       new FdfsError(
