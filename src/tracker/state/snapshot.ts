@@ -114,6 +114,16 @@ function restoreRecord(model: ClusterModel, groupName: string, s: StorageSnapsho
   record.syncUntilTimestamp = s.syncUntilTimestamp;
   record.totalMb = s.totalMb;
   record.freeMb = s.freeMb;
+  // Per-path space is not saved (§9.9). Until the storage's next disk report, assume its saved
+  // totals are spread evenly, so that it can be routed to from its first beat after a restart.
+  if (s.storePathCount > 0 && s.totalMb > 0) {
+    record.pathTotalMb = new Array<number>(s.storePathCount).fill(
+      Math.floor(s.totalMb / s.storePathCount),
+    );
+    record.pathFreeMb = new Array<number>(s.storePathCount).fill(
+      Math.floor(s.freeMb / s.storePathCount),
+    );
+  }
   record.changelogOffset = Math.min(Math.max(0, s.changelogOffset), model.changelogSize);
   record.storePathCount = s.storePathCount;
   record.subdirCountPerPath = s.subdirCountPerPath;
