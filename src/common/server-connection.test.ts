@@ -248,3 +248,28 @@ test('max_connections and allow_hosts refuse at accept', async () => {
   await once(refused, 'close');
   await picky.close();
 });
+
+test('regression: a request and a bad header in one chunk close that connection, not the process', async () => {
+  const server = new FramedServer({
+    handler: toyHandler([]),
+    networkTimeoutMs: 5000,
+    maxConnections: 10,
+    logger: silentLogger,
+  });
+  const { port } = await server.listen(0, '127.0.0.1');
+  const bad = connect(port, '127.0.0.1');
+  await once(bad, 'connect');
+  const reader = replyReader(bad, [111]);
+  const negative = encodeHeader(0, 111);
+  negative.writeBigInt64BE(-1n);
+  bad.write(Buffer.concat([encodeFrame(111), negative]));
+  assert.equal((await reader.next()).header.status, 0, 'the good request is answered');
+  await once(bad, 'close');
+  const good = connect(port, '127.0.0.1');
+  await once(good, 'connect');
+  const goodReader = replyReader(good, [111]);
+  good.write(encodeFrame(111));
+  assert.equal((await goodReader.next()).header.status, 0, 'the server still serves others');
+  good.destroy();
+  await server.close();
+});

@@ -70,6 +70,8 @@ export class ServerConnection<S> {
   private busy = false;
   private servedOne = false;
   private closed = false;
+  /** A bad frame was seen: nothing more is read, and the socket closes after its last reply. */
+  private ending = false;
   private current: { header: FrameHeader; body: Buffer; shape: BodyShape } | undefined;
   private content: Readable | undefined;
   private contentLength = 0;
@@ -106,17 +108,37 @@ export class ServerConnection<S> {
   }
 
   private onData(chunk: Buffer): void {
+    if (this.ending) return;
+    this.feedDecoder(() => this.decoder.push(chunk));
+  }
+
+  /**
+   * Every call into the decoder goes through here: pushing input, and resuming it after a reply
+   * (queued input may hold the next frame). A broken frame closes this connection only, never the
+   * process. A paused decoder queues input, so reading stops until the reply is out.
+   */
+  private feedDecoder(work: () => void): void {
     try {
-      this.decoder.push(chunk);
-      // A paused decoder queues input: stop reading until the reply is out (one chunk at most).
+      work();
       if (this.decoder.isPaused) this.socket.pause();
     } catch (err) {
       this.options.logger.warn(
         { peer: this.label, err: (err as Error).message },
         'bad frame, closing',
       );
-      this.close();
+      this.closeAfterFlush();
     }
+  }
+
+  /**
+   * Stop reading and close once the replies already written (perhaps still corked) have gone out:
+   * a good request followed by a bad header in one chunk still gets its answer. A peer that does
+   * not read is cut off by the network timeout.
+   */
+  private closeAfterFlush(): void {
+    if (this.closed || this.ending) return;
+    this.ending = true;
+    this.socket.end(() => this.close());
   }
 
   private onPeerEnd(): void {
@@ -129,7 +151,11 @@ export class ServerConnection<S> {
 
   private onTimeout(): void {
     // Idle between requests after the first one is allowed (§1.2); a stalled frame or a silent
-    // new connection is not.
+    // new connection is not. A connection closing after a bad frame gets no more time.
+    if (this.ending) {
+      this.close();
+      return;
+    }
     if (this.busy && this.decoder.atFrameBoundary) return;
     if (this.servedOne && this.decoder.atFrameBoundary && !this.busy) return;
     this.options.logger.info({ peer: this.label }, 'network timeout, closing');
@@ -246,7 +272,7 @@ export class ServerConnection<S> {
       return;
     }
     this.socket.resume();
-    this.decoder.resume();
+    this.feedDecoder(() => this.decoder.resume());
   }
 
   private async writeReply(reply: ServerReply): Promise<void> {
