@@ -53,11 +53,14 @@ export interface UntilSignalOptions {
   closeTimeoutMs?: number;
   /** SIGHUP. */
   onHangup?(): void;
+  /** Resolves when the server fails for good (a storage no tracker accepts): stop as on a signal. */
+  fatal?: Promise<Error>;
 }
 
 export interface StopReport {
-  signal: NodeJS.Signals;
-  /** close() did not finish in time (or failed). */
+  /** The stop signal, or 'fatal' when `fatal` resolved first. */
+  signal: NodeJS.Signals | 'fatal';
+  /** close() did not finish in time (or failed), or the server failed. */
   unclean: boolean;
 }
 
@@ -80,13 +83,13 @@ export function runUntilSignal(options: UntilSignalOptions): Promise<StopReport>
       for (const sig of IGNORED_SIGNALS) process.off(sig, onIgnored);
       process.off('SIGHUP', onHangup);
     };
-    const onStop = (sig: NodeJS.Signals): void => {
+    const onStop = (sig: NodeJS.Signals | 'fatal'): void => {
       if (stopping) {
-        logger.warn(`caught ${sig} while exiting, ignoring it`);
+        if (sig !== 'fatal') logger.warn(`caught ${sig} while exiting, ignoring it`);
         return;
       }
       stopping = true;
-      logger.info(`caught ${sig}, program exiting...`);
+      if (sig !== 'fatal') logger.info(`caught ${sig}, program exiting...`);
       let timer: NodeJS.Timeout | undefined;
       const timedOut = new Promise<boolean>((done) => {
         timer = setTimeout(() => done(true), timeoutMs);
@@ -102,9 +105,14 @@ export function runUntilSignal(options: UntilSignalOptions): Promise<StopReport>
         clearTimeout(timer);
         if (unclean) logger.warn('the server did not close cleanly, exiting anyway');
         detach();
-        resolve({ signal: sig, unclean });
+        resolve({ signal: sig, unclean: unclean || sig === 'fatal' });
       });
     };
+    void options.fatal?.then((err) => {
+      if (stopping) return;
+      logger.fatal({ err }, `${err.message}, program exiting...`);
+      onStop('fatal');
+    });
     for (const sig of STOP_SIGNALS) process.on(sig, onStop);
     for (const sig of IGNORED_SIGNALS) process.on(sig, onIgnored);
     process.on('SIGHUP', onHangup);
