@@ -23,8 +23,19 @@ const ROW_FIELDS = [
   'p999Ms',
   'serverRssMb',
   'serverCpuS',
+  'serverLoopP99Ms',
+  'serverLoopMaxMs',
 ];
-const NULLABLE = new Set(['mbPerSec', 'p50Ms', 'p99Ms', 'p999Ms', 'serverRssMb', 'serverCpuS']);
+const NULLABLE = new Set([
+  'mbPerSec',
+  'p50Ms',
+  'p99Ms',
+  'p999Ms',
+  'serverRssMb',
+  'serverCpuS',
+  'serverLoopP99Ms',
+  'serverLoopMaxMs',
+]);
 
 function bench(args: string[]) {
   return spawnSync(process.execPath, [BENCH_MAIN, ...args], {

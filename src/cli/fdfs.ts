@@ -3,7 +3,30 @@
 import { Command } from 'commander';
 import { packageVersion } from '../common/version.js';
 import { DEFAULT_WIRE_VERSION } from '../protocol/constants.js';
+import type { DaemonRunner } from '../common/daemon-main.js';
+import { storageDaemon } from '../storage/daemon.js';
 import { trackerDaemon } from '../tracker/daemon.js';
+
+/** `fdfs tracker|storage --config <file> [--foreground]`: `<daemon> <file> start`, then exit. */
+function addServerCommand(program: Command, role: 'tracker' | 'storage', run: DaemonRunner): void {
+  const daemon = role === 'tracker' ? 'trackerd' : 'storaged';
+  program
+    .command(role)
+    .description(
+      `run a ${role} in this process (as \`fdfs_${daemon} <conf> start\`), for systemd and containers`,
+    )
+    .requiredOption('-c, --config <file>', `${role}.conf`)
+    .option('--foreground', `log to stderr instead of <base_path>/logs/${daemon}.log`)
+    .action(async (options: { config: string; foreground?: boolean }) => {
+      const code = await run('start', {
+        configPath: options.config,
+        foreground: options.foreground === true,
+        program: `fdfs ${role}`,
+      });
+      // The server is closed and its state saved: leave now, whatever timers a library left.
+      process.exit(code);
+    });
+}
 
 export function buildProgram(): Command {
   const program = new Command('fdfs')
@@ -32,22 +55,8 @@ export function buildProgram(): Command {
       );
     });
 
-  program
-    .command('tracker')
-    .description(
-      'run a tracker in this process (as `fdfs_trackerd <conf> start`), for systemd and containers',
-    )
-    .requiredOption('-c, --config <file>', 'tracker.conf')
-    .option('--foreground', 'log to stderr instead of <base_path>/logs/trackerd.log')
-    .action(async (options: { config: string; foreground?: boolean }) => {
-      const code = await trackerDaemon('start', {
-        configPath: options.config,
-        foreground: options.foreground === true,
-        program: 'fdfs tracker',
-      });
-      // The server is closed and its state saved: leave now, whatever timers a library left.
-      process.exit(code);
-    });
+  addServerCommand(program, 'tracker', trackerDaemon);
+  addServerCommand(program, 'storage', storageDaemon);
 
   return program;
 }

@@ -4,11 +4,18 @@
 // their logs are gathered for failure messages; `destroy()` (call it from `after`) removes every
 // process and folder, and an exit hook does the same if a test crashes first.
 //
-// The tracker specifics live in cluster-tracker.ts; storages will get a file of their own beside it.
+// What trackers and storages share is in cluster-node.ts; the tracker specifics live in
+// cluster-tracker.ts, the storage specifics in cluster-storage.ts.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  StorageNode,
+  waitListed,
+  type StatusWanted,
+  type StorageNodeOptions,
+} from './cluster-storage.js';
 import { TrackerNode, type TrackerNodeOptions } from './cluster-tracker.js';
 
 /** A server of the cluster, as the cluster sees it. */
@@ -37,6 +44,8 @@ let nextHostOctet = 2;
 export class Cluster {
   readonly root: string;
   private readonly nodes: ClusterNode[] = [];
+  /** The port the storages of each group share (FastDFS gives a group one storage port). */
+  private readonly groupPorts = new Map<string, number>();
   private destroyed = false;
 
   /** Everything goes in a new folder under `parentDir` (the system's temp folder by default). */
@@ -87,6 +96,49 @@ export class Cluster {
     );
     await node.start();
     return node;
+  }
+
+  /**
+   * Start a storage process and wait until it answers ACTIVE_TEST (not until a tracker calls it
+   * ACTIVE: use waitActive or startStorages for that).
+   */
+  async startStorage(options: StorageNodeOptions): Promise<StorageNode> {
+    const index = this.nodes.filter((n) => n instanceof StorageNode).length + 1;
+    const name = options.name ?? `storage-${index}`;
+    const host = options.host ?? this.allocateHost();
+    const group = options.group ?? 'group1';
+    const port = options.port ?? this.groupPorts.get(group) ?? 0;
+    const node = this.add(new StorageNode(this, { ...options, name, host, group, port }));
+    await node.start();
+    if (options.port === undefined && !this.groupPorts.has(group)) {
+      this.groupPorts.set(group, node.port);
+    }
+    return node;
+  }
+
+  /**
+   * Start `count` storages of one group, each on its own 127.0.0.x, reporting to `options.trackers`,
+   * and wait until the first tracker lists them all ACTIVE (or with a status of `waitFor`) and,
+   * for ACTIVE, routes uploads to the group. Until replication exists, only a group's first
+   * storage becomes ACTIVE; the others wait in WAIT_SYNC (§8.7).
+   */
+  async startStorages(
+    count: number,
+    options: Omit<StorageNodeOptions, 'name' | 'host'> & {
+      waitFor?: readonly StatusWanted[];
+      activeTimeoutMs?: number;
+    },
+  ): Promise<StorageNode[]> {
+    if (count < 1) throw new Error('startStorages: count must be at least 1');
+    const { activeTimeoutMs, waitFor, ...nodeOptions } = options;
+    // The first one fixes the group's port; the others then start together.
+    const first = await this.startStorage(nodeOptions);
+    const rest = await Promise.all(
+      Array.from({ length: count - 1 }, () => this.startStorage(nodeOptions)),
+    );
+    const storages = [first, ...rest];
+    await waitListed(options.trackers[0]!, storages, waitFor, activeTimeoutMs);
+    return storages;
   }
 
   /** Every node's output, for a failure message. */

@@ -53,6 +53,8 @@ export interface SpawnSpec {
   /** Files whose tail is shown with the output (a server's log file). */
   logFiles?: string[];
   cwd?: string;
+  /** Added to this process's environment. */
+  env?: Record<string, string>;
 }
 
 /** A running (or finished) child process. */
@@ -70,6 +72,7 @@ export class ManagedProcess {
     installExitHook();
     this.child = spawn(process.execPath, spec.args, {
       cwd: spec.cwd,
+      ...(spec.env ? { env: { ...process.env, ...spec.env } } : {}),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     living.add(this.child);
