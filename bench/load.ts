@@ -55,13 +55,18 @@ const HEADER = 10;
 const MAX_REPLY = 64 * 1024;
 
 /** Called with each piece of data read, in the socket's own reused buffer. */
-type OnRead = (data: Buffer) => void;
+export type OnRead = (data: Buffer) => void;
 
 /**
- * Connect with `onread`: the socket reads into one buffer of its own, reused for every read, so a
- * reply costs no allocation (the 'data' event allocates a Buffer per read).
+ * Connect with `onread`: the socket reads into one buffer of its own (`readBufferSize` bytes),
+ * reused for every read, so a reply costs no allocation (the 'data' event allocates a Buffer per
+ * read). The data is only valid during the call to the function given to setOnRead.
  */
-function open(host: string, port: number): Promise<{ socket: Socket; setOnRead(f: OnRead): void }> {
+export function open(
+  host: string,
+  port: number,
+  readBufferSize = 16 * 1024,
+): Promise<{ socket: Socket; setOnRead(f: OnRead): void }> {
   let onRead: OnRead = () => undefined;
   return new Promise((resolve, reject) => {
     const socket = connect({
@@ -69,7 +74,7 @@ function open(host: string, port: number): Promise<{ socket: Socket; setOnRead(f
       port,
       noDelay: true,
       onread: {
-        buffer: Buffer.allocUnsafe(16 * 1024),
+        buffer: Buffer.allocUnsafe(readBufferSize),
         callback: (nread: number, buf: Uint8Array) => {
           onRead(Buffer.from(buf.buffer, buf.byteOffset, nread));
           return true;

@@ -6,10 +6,11 @@ import { resolve } from 'node:path';
 import { formatTable, writeResultFile } from './report.js';
 import type { Scenario, ScenarioOptions } from './scenario.js';
 import { codecScenario } from './scenarios/codec.js';
+import { storageScenario } from './scenarios/storage.js';
 import { trackerScenario } from './scenarios/tracker.js';
 
 /** Every scenario, by name. A new scenario is one file in scenarios/ and one line here. */
-const SCENARIOS: readonly Scenario[] = [codecScenario, trackerScenario];
+const SCENARIOS: readonly Scenario[] = [codecScenario, trackerScenario, storageScenario];
 
 /** From dist/_test/bench/main.js back to the repository. */
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -56,9 +57,15 @@ function buildProgram(): Command {
       positiveSeconds,
     )
     .option('--concurrency <c>', 'operations in flight at once (default: 1)', positiveInteger)
-    .option('--data-dir <dir>', 'data directory for servers under test (default: a temp dir)')
+    .option(
+      '--data-dir <dir>',
+      'data directory for servers under test (default: a temp dir; storage: the "disk" location, default bench/results/tmp-data)',
+    )
     .option('--results-dir <dir>', 'where the JSON results go (default: bench/results)')
-    .option('--tracker <host:port>', 'tracker scenario: drive this running tracker instead')
+    .option(
+      '--tracker <host:port>',
+      'tracker scenario: drive this running tracker; storage scenario: the storage it routes uploads to',
+    )
     .option('--workers <n>', 'load-generator processes (default: 1)', positiveInteger)
     .option('--list', 'list the scenarios and exit')
     .showHelpAfterError('(run with --help for usage)');

@@ -1,7 +1,7 @@
 // Resident memory and CPU time of another process, from Linux's /proc/<pid>/status and
 // /proc/<pid>/stat (proc(5)). Elsewhere, or for a process that is gone, the answer is undefined.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 
 export interface ProcStats {
   /** VmRSS, in MB (2^20 bytes). */
@@ -38,11 +38,39 @@ export function parseProcStatCpu(text: string, ticks: number): number {
   return (utime + stime) / ticks;
 }
 
+/** A `kB` line of /proc/<pid>/status (VmRSS, VmHWM...) in MB. */
+export function parseProcStatusMb(text: string, field: string): number {
+  const m = new RegExp(`^${field}:\\s+(\\d+)\\s+kB$`, 'm').exec(text);
+  if (!m) throw new Error(`no ${field} line in /proc/<pid>/status`);
+  return Number(m[1]) / 1024;
+}
+
 /** VmRSS in MB from the text of /proc/<pid>/status. */
 export function parseProcStatusRss(text: string): number {
-  const m = /^VmRSS:\s+(\d+)\s+kB$/m.exec(text);
-  if (!m) throw new Error('no VmRSS line in /proc/<pid>/status');
-  return Number(m[1]) / 1024;
+  return parseProcStatusMb(text, 'VmRSS');
+}
+
+/** VmRSS and VmHWM (the peak resident size) of a process, in MB; undefined if unreadable. */
+export function readRss(pid: number): { rssMb: number; peakMb: number } | undefined {
+  try {
+    const text = readFileSync(`/proc/${pid}/status`, 'utf8');
+    return { rssMb: parseProcStatusMb(text, 'VmRSS'), peakMb: parseProcStatusMb(text, 'VmHWM') };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Reset VmHWM to the current RSS (`echo 5 > /proc/<pid>/clear_refs`, Linux ≥ 4.0), so that a
+ * later VmHWM is the peak of what follows. False where that is not allowed.
+ */
+export function resetPeakRss(pid: number): boolean {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export function readProcStats(pid: number): ProcStats | undefined {

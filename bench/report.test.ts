@@ -45,10 +45,20 @@ test('makeRow computes rates and puts null where a field does not apply', () => 
   assert.equal(row.p50Ms, null);
   assert.equal(row.serverRssMb, null);
   assert.equal(row.serverCpuS, null);
-  const noBytes = makeRow({ ...row, elapsedNs: 1n, serverRssMb: 12.5, serverCpuS: 0.25 });
+  assert.equal(row.serverLoopP99Ms, null);
+  assert.equal(row.serverLoopMaxMs, null);
+  const noBytes = makeRow({
+    ...row,
+    elapsedNs: 1n,
+    serverRssMb: 12.5,
+    serverCpuS: 0.25,
+    serverLoopP99Ms: 0.5,
+    serverLoopMaxMs: 3.25,
+  });
   assert.equal(noBytes.mbPerSec, null);
   assert.equal(noBytes.serverRssMb, 12.5);
   assert.equal(noBytes.serverCpuS, 0.25);
+  assert.deepEqual([noBytes.serverLoopP99Ms, noBytes.serverLoopMaxMs], [0.5, 3.25]);
 });
 
 test('the table has one aligned column per field, "-" for nulls', () => {

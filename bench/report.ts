@@ -22,6 +22,12 @@ export interface ResultRow {
   serverRssMb: number | null;
   /** CPU seconds (user + system) the server spent during the run; null without a server. */
   serverCpuS: number | null;
+  /**
+   * The server's event-loop delay during the run (from its FDFS_LOOP_STATS_MS log lines): the
+   * worst per-period p99, and the worst delay; null where the scenario cannot read them.
+   */
+  serverLoopP99Ms: number | null;
+  serverLoopMaxMs: number | null;
 }
 
 /** The fields of a row, in the order they are written. */
@@ -38,6 +44,8 @@ export const ROW_FIELDS = [
   'p999Ms',
   'serverRssMb',
   'serverCpuS',
+  'serverLoopP99Ms',
+  'serverLoopMaxMs',
 ] as const satisfies readonly (keyof ResultRow)[];
 
 export interface Measurement {
@@ -52,6 +60,8 @@ export interface Measurement {
   latency?: LatencyRecorder;
   serverRssMb?: number;
   serverCpuS?: number;
+  serverLoopP99Ms?: number;
+  serverLoopMaxMs?: number;
 }
 
 const MB = 1024 * 1024;
@@ -74,6 +84,8 @@ export function makeRow(m: Measurement): ResultRow {
     p999Ms: latency ? round(latency.percentileMs(99.9), 4) : null,
     serverRssMb: m.serverRssMb === undefined ? null : round(m.serverRssMb, 4),
     serverCpuS: m.serverCpuS === undefined ? null : round(m.serverCpuS, 4),
+    serverLoopP99Ms: m.serverLoopP99Ms === undefined ? null : round(m.serverLoopP99Ms, 4),
+    serverLoopMaxMs: m.serverLoopMaxMs === undefined ? null : round(m.serverLoopMaxMs, 4),
   };
 }
 
@@ -147,6 +159,8 @@ const COLUMNS: Column[] = [
   { title: 'p99.9 ms', cell: (r) => significant(r.p999Ms), align: 'right' },
   { title: 'srv RSS MB', cell: (r) => fixed(r.serverRssMb, 1), align: 'right' },
   { title: 'srv CPU s', cell: (r) => fixed(r.serverCpuS, 2), align: 'right' },
+  { title: 'loop p99 ms', cell: (r) => significant(r.serverLoopP99Ms), align: 'right' },
+  { title: 'loop max ms', cell: (r) => significant(r.serverLoopMaxMs), align: 'right' },
 ];
 
 /** The rows as an aligned text table; "-" marks a field that does not apply. */
