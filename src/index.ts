@@ -19,3 +19,4 @@ export * from './common/connection.js';
 export * from './common/pool.js';
 export * from './client/index.js';
 export * from './tracker/index.js';
+export * from './storage/index.js';
