@@ -32,7 +32,8 @@ export async function deleteFile(
 }
 
 /**
- * 14: the range streams file → socket with backpressure (no copy into buffers). Ranges: an empty
+ * 14: a small range goes out from memory in one write; a larger one streams file → socket with
+ * backpressure (no copy into buffers). Ranges: an empty
  * file at offset 0 is status 0 with no bytes (§16 #3); an offset at or past the end of a
  * non-empty file is EINVAL; a length past the end is cut; a length of 0 means to the end.
  */
@@ -42,7 +43,8 @@ export async function downloadFile(
 ): Promise<ServerReply> {
   const { groupName, filename, offset, length } = decodeDownloadRequest(req.body);
   checkGroup(req, ctx, groupName);
-  const download = await ctx.store.openDownload(filename, offset, length);
+  const download = await ctx.store.openOrReadDownload(filename, offset, length);
+  if ('content' in download) return { status: 0, body: download.content };
   req.session.sending(download.stream);
   return { status: 0, stream: download.stream, length: download.length };
 }

@@ -39,7 +39,12 @@ import {
 } from './operations/appender.js';
 import { deleteFile, type DeleteResult } from './operations/delete.js';
 import { getMetadata, setMetadata } from './operations/metadata.js';
-import { openDownload, type Download } from './operations/download.js';
+import {
+  openDownload,
+  openOrReadDownload,
+  type Download,
+  type InlineDownload,
+} from './operations/download.js';
 import { queryFileInfo, type FileInfo, type QueryFileInfoOptions } from './operations/file-info.js';
 import { createLink, type CreateLinkRequest } from './operations/link.js';
 import { regenerateAppenderName } from './operations/regenerate.js';
@@ -271,6 +276,15 @@ export class Store {
     return openDownload(this.context, logicName, offset, length);
   }
 
+  /** DOWNLOAD_FILE (14) for a client: a small range read whole, a large one streamed. */
+  openOrReadDownload(
+    logicName: string,
+    offset: number,
+    length: number,
+  ): Promise<Download | InlineDownload> {
+    return openOrReadDownload(this.context, logicName, offset, length);
+  }
+
   /** QUERY_FILE_INFO (22). */
   queryFileInfo(logicName: string, options?: QueryFileInfoOptions): Promise<FileInfo> {
     return queryFileInfo(this.context, logicName, options);
@@ -292,7 +306,7 @@ export type { UploadRequest, UploadResult } from './operations/upload.js';
 export type { UploadSlaveRequest, UploadSlaveResult } from './operations/slave.js';
 export type { AppendRequest, ModifyRequest, TruncateRequest } from './operations/appender.js';
 export type { DeleteResult } from './operations/delete.js';
-export type { Download } from './operations/download.js';
+export type { Download, InlineDownload } from './operations/download.js';
 export type { FileInfo, QueryFileInfoOptions } from './operations/file-info.js';
 export type { CreateLinkRequest } from './operations/link.js';
 export type { PathSpace, ReservedSpace, StorePathMode } from './space.js';

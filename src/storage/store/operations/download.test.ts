@@ -86,3 +86,39 @@ test('the body is a file ReadStream on the range (no copy into memory), counted 
     assert.equal(store.stats.counters.successDownloadCount, 1);
   });
 });
+
+test('a client download reads small ranges whole and streams large ones, with the same range rules', async () => {
+  const { INLINE_DOWNLOAD_MAX } = await import('./download.js');
+  await withStore(async ({ store }) => {
+    const data = Buffer.alloc(INLINE_DOWNLOAD_MAX + 100);
+    for (let i = 0; i < data.length; i++) data[i] = (i * 7) & 0xff;
+    const name = await stored(store, data);
+    const cases: [number, number][] = [
+      [0, 0],
+      [0, INLINE_DOWNLOAD_MAX],
+      [1, INLINE_DOWNLOAD_MAX],
+      [99, 0],
+      [100, 0],
+      [data.length - 1, 5],
+      [10, 20],
+    ];
+    for (const [offset, length] of cases) {
+      const d = await store.openOrReadDownload(name, offset, length);
+      const want = data.subarray(offset, length === 0 ? data.length : offset + length);
+      const body = 'content' in d ? d.content : await collect(d.stream);
+      assert.equal(d.length, want.length, `length of ${offset}+${length}`);
+      assert.equal(
+        'content' in d,
+        want.length <= INLINE_DOWNLOAD_MAX,
+        `inline ${offset}+${length}`,
+      );
+      assert.ok(body.equals(want), `bytes of ${offset}+${length}`);
+    }
+    await assert.rejects(store.openOrReadDownload(name, data.length, 0), { errno: 22 });
+    const empty = await stored(store, Buffer.alloc(0));
+    const e = await store.openOrReadDownload(empty, 0, 0);
+    assert.ok('content' in e && e.content.length === 0 && e.length === 0);
+    await assert.rejects(store.openOrReadDownload(empty, 1, 0), { errno: 22 });
+    await assert.rejects(store.openOrReadDownload('M00/00/00/nosuchfile', 0, 0));
+  });
+});
