@@ -152,6 +152,12 @@ export class StorageServer extends EventEmitter<StorageServerEvents> {
     diskTimer.unref();
     this.running = { store, framed, reporters, host, diskTimer, runtime };
     logger.info({ address: address.address, port: address.port }, 'storage listening');
+    if (config.compressBinlog) {
+      // Not a config warning: C's own samples set it, and they must load cleanly (issue 2).
+      logger.warn(
+        'compress_binlog = true: rotated binlog files are kept uncompressed (not implemented)',
+      );
+    }
     if (!this.closing) this.startReporters(reporters, host);
     return address;
   }
