@@ -76,6 +76,7 @@ export class FastDfsClient {
   readonly tracker: TrackerClient;
   readonly storage: StorageClient;
   private readonly trackerPools: PoolSet;
+  private readonly storagePools: PoolSet;
   private readonly endpoints: TrackerEndpoint[];
   private readonly storageIds: readonly StorageIdEntry[] | undefined;
 
@@ -103,16 +104,15 @@ export class FastDfsClient {
     };
     this.trackerPools = new PoolSet(pool);
     this.tracker = new TrackerClient({ trackers: this.endpoints, pools: this.trackerPools });
-    this.storage = new StorageClient({
-      pools: new PoolSet(
-        storagePoolOptions({
-          ...pool,
-          ...(options.storageConnectRetries === undefined
-            ? {}
-            : { connectRetries: options.storageConnectRetries }),
-        }),
-      ),
-    });
+    this.storagePools = new PoolSet(
+      storagePoolOptions({
+        ...pool,
+        ...(options.storageConnectRetries === undefined
+          ? {}
+          : { connectRetries: options.storageConnectRetries }),
+      }),
+    );
+    this.storage = new StorageClient({ pools: this.storagePools });
   }
 
   private get clients(): op.FdfsClients {
@@ -336,7 +336,7 @@ export class FastDfsClient {
 
   /** Close every pooled connection (QUIT to idle ones). */
   async close(): Promise<void> {
-    await Promise.all([this.tracker.close(), this.storage.close(), this.trackerPools.close()]);
+    await Promise.all([this.trackerPools.close(), this.storagePools.close()]);
   }
 
   private readonly use: admin.TrackerUse = (fn, signal) => this.tracker.use(fn, signal);
