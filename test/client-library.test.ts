@@ -186,3 +186,38 @@ describe('FastDfsClient on a live cluster', { timeout: 60_000 }, () => {
     }
   });
 });
+
+// Replies decoded by their length (§14.6): a tracker sending the 6.10 or 6.15 layouts (105-byte
+// groups, 612- or 517/487-byte storages, the older QUERY_FETCH_ALL form) serves the same client.
+for (const wireCompat of ['6.10', '6.15']) {
+  describe(
+    `FastDfsClient against a tracker with wire_compat = ${wireCompat}`,
+    { timeout: 60_000 },
+    () => {
+      let nodes: LiveNodes;
+      let client: FastDfsClient;
+      before(async () => {
+        nodes = await startNodes({ tracker: `wire_compat = ${wireCompat}` });
+        client = new FastDfsClient({ trackers: [`${HOST}:${nodes.trackerPort}`] });
+      });
+      after(async () => {
+        await client?.close();
+        await nodes?.close();
+      });
+      test('groups, storages, fetch-all and a round trip', async () => {
+        const id = await client.upload(Buffer.from(wireCompat));
+        assert.equal((await client.download(id)).toString(), wireCompat);
+        assert.deepEqual(
+          (await client.queryFetchAll(id)).map((t) => [t.host, t.port]),
+          [[HOST, nodes.storagePort]],
+        );
+        const [group] = await client.listGroups();
+        assert.equal(group!.groupName, GROUP);
+        assert.equal(group!.storageCount, 1);
+        const [storage] = await client.listStorages(GROUP);
+        assert.equal(storage!.status, StorageStatus.ACTIVE);
+        assert.equal(storage!.storagePort, nodes.storagePort);
+      });
+    },
+  );
+}

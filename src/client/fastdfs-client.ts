@@ -384,7 +384,16 @@ export class FastDfsClient {
       return { tracker, reachable: true, role, status, ...(leader ? { leader } : {}) };
     } catch {
       // 64 answers ENOENT until a group exists; GET_LEADER still names the leader.
-      const role = leader === undefined ? 'unknown' : leader === tracker ? 'leader' : 'follower';
+      // A lone tracker elects itself (§9.12).
+      const lone = this.endpoints.length === 1;
+      const role =
+        leader === undefined
+          ? lone
+            ? 'leader'
+            : 'unknown'
+          : leader === tracker
+            ? 'leader'
+            : 'follower';
       return { tracker, reachable: true, role, ...(leader ? { leader } : {}) };
     }
   }
