@@ -89,7 +89,16 @@ async function runDev(flags: DevFlags): Promise<number> {
   say(
     `starting a tracker on ${layout.trackerAddress} and storages ${layout.storages.map((s) => `${s.id} on 127.0.0.1:${s.port}`).join(' and ')} ...`,
   );
-  const cluster = await startDevCluster(layout, flags.logs === true);
+  const cluster = await startDevCluster(layout, flags.logs === true).catch((err: unknown) => {
+    const e = err as NodeJS.ErrnoException;
+    if (e?.code !== 'EADDRINUSE') throw err;
+    // Keep the errno (98) as the exit code, with a hint in the one line.
+    e.message =
+      `${e.message}: is another \`fdfs dev\` running? ` +
+      'Stop it, or choose other ports with --tracker-port and --storage-port';
+    throw e;
+  });
+  say(`waiting (up to ${flags.waitActive} s) for the tracker to list both storages ACTIVE ...`);
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
