@@ -114,3 +114,24 @@ describe('FastDfsClient pool and failover', { timeout: 90_000 }, () => {
     }
   });
 });
+
+test('a refused storage connect is retried with backoff until the storage listens', async () => {
+  const port = await deadPort();
+  // Answers ACTIVE_TEST (§1.2): a 10-byte header with cmd RESP (100) and status 0.
+  const storage = createServer((socket) => {
+    socket.on('data', () => socket.write(Buffer.from([0, 0, 0, 0, 0, 0, 0, 0, 100, 0])));
+  });
+  const target = { host: HOST, port };
+  const patient = new FastDfsClient({ trackers: [`${HOST}:1`] });
+  const impatient = new FastDfsClient({ trackers: [`${HOST}:1`], storageConnectRetries: 0 });
+  try {
+    await assert.rejects(impatient.storage.activeTest(target), { code: 'ERR_CONNECT' });
+    // The retries wait 100 ms, then 200, then 400: the storage comes up during them.
+    setTimeout(() => storage.listen(port, HOST), 150);
+    await patient.storage.activeTest(target);
+  } finally {
+    await patient.close();
+    await impatient.close();
+    await new Promise((r) => storage.close(r));
+  }
+});
