@@ -85,6 +85,19 @@ describe('fdfs client subcommands', { timeout: 120_000 }, () => {
     assert.match(verbose.stderr, /\n\s+at /, '--verbose prints the stack');
   });
 
+  test('a 5 MB transfer through a pipe: no progress bar, the same bytes back', async () => {
+    const big = Buffer.alloc(5 * 1024 * 1024, 'big file ');
+    const src = join(dir, 'big.bin');
+    await writeFile(src, big);
+    const up = await fdfs(['upload', ...t, src]);
+    assert.equal(up.code, 0, up.stderr);
+    assert.equal(up.stderr, '', 'nothing drawn when stderr is not a terminal');
+    const out = join(dir, 'big-back.bin');
+    const down = await fdfs(['download', ...t, up.stdout.trim(), out]);
+    assert.equal(down.stderr, '');
+    assert.ok((await readFile(out)).equals(big));
+  });
+
   test('meta set / get --json, --merge', async () => {
     const src = join(dir, 'm.bin');
     await writeFile(src, 'm');

@@ -1,6 +1,6 @@
 // A progress bar (cli-progress) for transfers over a few MB, on a terminal only: when stderr is
 // piped or redirected nothing is drawn.
-import { PassThrough, type Readable, type Writable } from 'node:stream';
+import { Transform, type Readable, type Writable } from 'node:stream';
 import cliProgress from 'cli-progress';
 
 /** Transfers at least this big show a bar. */
@@ -12,7 +12,7 @@ export function wantsProgress(size: number, stream: { isTTY?: boolean } = proces
 
 export interface Progress {
   /** Count bytes flowing through. */
-  meter(): PassThrough;
+  meter(): Transform;
   stop(): void;
 }
 
@@ -29,12 +29,14 @@ export function startProgress(label: string, total: number): Progress {
   let done = 0;
   return {
     meter() {
-      const through = new PassThrough();
-      through.on('data', (chunk: Buffer) => {
-        done += chunk.length;
-        bar.update(done);
+      // Counted as bytes pass, not with a 'data' listener, which would start the flow early.
+      return new Transform({
+        transform(chunk: Buffer, _encoding, callback) {
+          done += chunk.length;
+          bar.update(done);
+          callback(null, chunk);
+        },
       });
-      return through;
     },
     stop: () => bar.stop(),
   };
