@@ -3,9 +3,9 @@
 // their ip:port storage ids, stops cleanly on SIGINT, and keeps the data for the next start.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,6 +64,18 @@ function startDev(dataDir: string, ports: { tracker: number; storage: number }):
   return { child, output: () => out, exited };
 }
 
+function fdfsIn(cwd: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      [CLI_PATH, ...args],
+      { cwd, env: { ...process.env, FDFS_CLIENT_CONF: '' }, timeout: 30_000 },
+      (err, stdout, stderr) =>
+        err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout),
+    );
+  });
+}
+
 async function untilReady(dev: Dev, ms = 60_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!dev.output().includes('Press Ctrl-C to stop')) {
@@ -85,7 +97,9 @@ test(
   'fdfs dev: up, upload and download, Ctrl-C, and the next start keeps the data',
   { timeout: 120_000 },
   async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'fdfs-dev-'));
+    const root = await mkdtemp(join(tmpdir(), 'fdfs-dev-'));
+    // ./data under the working folder, as `npm start` uses it: `fdfs` then finds data/client.conf.
+    const dataDir = join(root, 'data');
     const ports = await freePorts();
     let dev = startDev(dataDir, ports);
     try {
@@ -113,6 +127,13 @@ test(
       } finally {
         await client.close();
       }
+      // The fdfs command, run where `npm start` ran, without -c: it uses ./data/client.conf.
+      await writeFile(join(root, 'cli.txt'), 'through the fdfs command');
+      const cliId = (await fdfsIn(root, ['upload', 'cli.txt'])).trim();
+      assert.match(cliId, /^group1\/M00\//);
+      await fdfsIn(root, ['download', cliId, 'cli-back.txt']);
+      assert.equal(await readFile(join(root, 'cli-back.txt'), 'utf8'), 'through the fdfs command');
+
       assert.equal(await stopDev(dev), 0, dev.output());
       assert.match(dev.output(), /stopped; the data is kept/);
 
@@ -127,7 +148,7 @@ test(
       assert.equal(await stopDev(dev), 0, dev.output());
     } finally {
       if (dev.child.exitCode === null) dev.child.kill('SIGKILL');
-      await rm(dataDir, { recursive: true, force: true });
+      await rm(root, { recursive: true, force: true });
     }
   },
 );
