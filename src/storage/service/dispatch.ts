@@ -11,6 +11,7 @@ import type { StorageServiceContext } from './context.js';
 import * as files from './files.js';
 import * as metadata from './metadata.js';
 import * as misc from './misc.js';
+import * as recovery from './recovery.js';
 import type { Handler, StorageRequest } from './reply.js';
 import { StorageSession } from './session.js';
 import * as uploads from './uploads.js';
@@ -31,6 +32,7 @@ const TABLE: readonly (readonly [number, Handler])[] = [
   [S.GET_METADATA, metadata.getMetadata],
   [S.ACTIVE_TEST, misc.activeTest],
   [S.QUIT, misc.quit],
+  [S.FETCH_ONE_PATH_BINLOG, recovery.fetchOnePathBinlog],
 ];
 
 export const ROUTES: ReadonlyMap<number, Handler> = new Map(TABLE);
