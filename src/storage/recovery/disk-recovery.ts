@@ -221,7 +221,8 @@ export async function recoverStorePath(
     logger.info({ storePathIndex, records, threads: env.threads }, 'disk recovery: records split');
     await writeFlag({ ...flag!, recoveryThreads: env.threads });
   }
-  const results = await Promise.all(
+  // allSettled: no thread may still be writing when we return or throw.
+  const settled = await Promise.allSettled(
     Array.from({ length: env.threads }, (_, i) =>
       runRecoveryThread(
         {
@@ -236,6 +237,9 @@ export async function recoverStorePath(
       ),
     ),
   );
+  const failed = settled.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  const results = settled.map((r) => (r as PromiseFulfilledResult<WorkerResult>).value);
   for (const r of results) {
     result.files += r.files;
     result.links += r.links;

@@ -117,6 +117,11 @@ export async function runRecoveryThread(ctx: WorkerContext, thread: number): Pro
   const out: WorkerResult = { files: 0, links: 0, skipped: 0 };
   let sinceMark = 0;
   while (offset < text.length) {
+    // A stopping server ends its threads between records; the mark says where to resume.
+    if (ctx.signal.aborted) {
+      await writeFileAtomic(markPath, formatRecoveryMark(offset));
+      throw new FdfsError('ERR_ABORTED', 'disk recovery stopped');
+    }
     const end = text.indexOf('\n', offset);
     if (end < 0) break;
     const line = text.slice(offset, end);
