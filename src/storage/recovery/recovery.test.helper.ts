@@ -25,7 +25,11 @@ export interface LayoutFixture {
 /** Two store paths with their `data/00/00`…`03/03` and temporary folders. */
 export async function layoutFixture(): Promise<LayoutFixture> {
   const dir = await mkdtemp(join(tmpdir(), 'fdfs-recovery-'));
-  const paths = [0, 1].map((index) => ({ index, path: join(dir, `store${index}`), readonly: false }));
+  const paths = [0, 1].map((index) => ({
+    index,
+    path: join(dir, `store${index}`),
+    readonly: false,
+  }));
   const layout = new StoreLayout(paths, SUBDIRS, nodeStoreFs);
   for (const p of layout.paths) {
     await mkdir(p.tempDir, { recursive: true });

@@ -4,8 +4,7 @@
 // time and renames it into place, over any old copy; a link is recreated as a symlink to the
 // absolute path of its target, as C writes it. The mark is saved every MARK_EVERY records and at
 // the end; a record done twice after a crash does no harm.
-import { createWriteStream } from 'node:fs';
-import { readFile, rename, symlink, unlink, utimes } from 'node:fs/promises';
+import { open, readFile, rename, symlink, unlink, utimes } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
 import { writeFileAtomic } from '../../common/atomic-file.js';
 import { FdfsError } from '../../common/errors.js';
@@ -59,7 +58,9 @@ async function downloadInto(ctx: WorkerContext, record: BinlogRecord): Promise<'
   const { layout } = ctx;
   const target = layout.resolve(record.filename);
   const temp = layout.tempFilePath(ctx.storePathIndex);
-  const sink = createWriteStream(temp, { flags: 'w', mode: 0o644 });
+  // Opened before the stream exists, so that a failure's unlink cannot race a late open.
+  const handle = await open(temp, 'w', 0o644);
+  const sink = handle.createWriteStream();
   // A write error shows in finished(); a late write after destroy() must not crash us.
   sink.on('error', () => {});
   try {
@@ -76,6 +77,7 @@ async function downloadInto(ctx: WorkerContext, record: BinlogRecord): Promise<'
     return 'done';
   } catch (err) {
     sink.destroy();
+    await handle.close().catch(() => {});
     await unlink(temp).catch(() => {});
     if (errnoOf(err) === Errno.ENOENT) return 'gone';
     throw err;
