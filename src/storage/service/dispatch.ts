@@ -1,5 +1,5 @@
-// The storage's command table (§6): the client-facing commands of §6.1 this issue serves.
-// Every other §6 command — replication (9, 16–19, 25, 35, 37, 40), disk recovery (26) and trunk
+// The storage's command table (§6): the client-facing commands of §6.1 and FETCH_ONE_PATH_BINLOG
+// (26, disk recovery). Every other §6 command — replication (9, 16–19, 25, 35, 37, 40) and trunk
 // (27–33), later issues — and any unknown code answers EINVAL with the connection kept; a
 // streamed one has its content drained (up to 1 MiB) or the connection closed (§16 #20).
 import type { ServerHandler, ServerReply } from '../../common/server-connection.js';
@@ -11,6 +11,7 @@ import type { StorageServiceContext } from './context.js';
 import * as files from './files.js';
 import * as metadata from './metadata.js';
 import * as misc from './misc.js';
+import * as recovery from './recovery.js';
 import type { Handler, StorageRequest } from './reply.js';
 import { StorageSession } from './session.js';
 import * as uploads from './uploads.js';
@@ -31,6 +32,7 @@ const TABLE: readonly (readonly [number, Handler])[] = [
   [S.GET_METADATA, metadata.getMetadata],
   [S.ACTIVE_TEST, misc.activeTest],
   [S.QUIT, misc.quit],
+  [S.FETCH_ONE_PATH_BINLOG, recovery.fetchOnePathBinlog],
 ];
 
 export const ROUTES: ReadonlyMap<number, Handler> = new Map(TABLE);
