@@ -27,7 +27,10 @@ const downloadFileMain: ToolMain = async (args) => {
   const local = localArg ?? fileId.slice(fileId.lastIndexOf('/') + 1);
   const range =
     offsetArg !== undefined && bytesArg !== undefined
-      ? { offset: byteCount(offsetArg, 'download offset'), length: byteCount(bytesArg, 'download bytes') }
+      ? {
+          offset: byteCount(offsetArg, 'download offset'),
+          length: byteCount(bytesArg, 'download bytes'),
+        }
       : undefined;
   await withClients(conf, (c) =>
     step('download file', async () => {

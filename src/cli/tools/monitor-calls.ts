@@ -22,7 +22,11 @@ const WHOLE: WholeReplySpec = { kind: 'whole', maxLength: DEFAULT_SHAPE_LIMITS.m
 const EMPTY: WholeReplySpec = { kind: 'whole', maxLength: 0 };
 
 export async function listGroups(conn: FramedConnection): Promise<GroupStat[]> {
-  const reply = await conn.request({ cmd: C.SERVER_LIST_ALL_GROUPS, body: Buffer.alloc(0), reply: WHOLE });
+  const reply = await conn.request({
+    cmd: C.SERVER_LIST_ALL_GROUPS,
+    body: Buffer.alloc(0),
+    reply: WHOLE,
+  });
   return reply.body.length === 0 ? [] : decodeGroupStatList(reply.body);
 }
 
@@ -34,7 +38,10 @@ export async function listStorages(conn: FramedConnection, group: string): Promi
 }
 
 /** DELETE_GROUP on each tracker in turn; the first failure is the answer (§16 #9: C stops there). */
-export async function deleteGroup(trackers: readonly TrackerClient[], group: string): Promise<void> {
+export async function deleteGroup(
+  trackers: readonly TrackerClient[],
+  group: string,
+): Promise<void> {
   const body = encodeGroupRequest(group, C.SERVER_DELETE_GROUP);
   for (const t of trackers) {
     await t.use((conn) => conn.request({ cmd: C.SERVER_DELETE_GROUP, body, reply: EMPTY }));

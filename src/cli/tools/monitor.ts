@@ -5,7 +5,13 @@
 import { parseTrackerAddress, type TrackerAddress } from '../../common/config/values.js';
 import { Errno } from '../../protocol/errno.js';
 import { groupBlock, storageBlock } from './monitor-format.js';
-import { deleteGroup, deleteStorage, listGroups, listStorages, setTrunkServer } from './monitor-calls.js';
+import {
+  deleteGroup,
+  deleteStorage,
+  listGroups,
+  listStorages,
+  setTrunkServer,
+} from './monitor-calls.js';
 import { readClientConfig, ToolClients } from './tool-client.js';
 import { runTool, step, ToolFailure, UsageFailure, type ToolMain } from './tool-runner.js';
 import type { FramedConnection } from '../../common/connection.js';

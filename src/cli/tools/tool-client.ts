@@ -58,11 +58,15 @@ export class ToolClients {
 
   /** A storage client with its own connections (a C tool's second, separate storage connection). */
   newStorageClient(): StorageClient {
-    return new StorageClient({ pools: this.newPools(storagePoolOptions(toolPoolOptions(this.config))) });
+    return new StorageClient({
+      pools: this.newPools(storagePoolOptions(toolPoolOptions(this.config))),
+    });
   }
 
   /** A tracker client on its own connections, for the C calls that open a new tracker connection. */
-  newTrackerClient(trackers: readonly TrackerAddress[] = this.config.trackerServers): TrackerClient {
+  newTrackerClient(
+    trackers: readonly TrackerAddress[] = this.config.trackerServers,
+  ): TrackerClient {
     return new TrackerClient({ trackers, pools: this.newPools(toolPoolOptions(this.config)) });
   }
 

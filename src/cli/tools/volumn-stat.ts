@@ -75,8 +75,7 @@ const volumnStatMain: ToolMain = async (args, out) => {
     out.write(`${text}storage volumn / group count: 1\n\n`);
     return;
   }
-  const sum = (key: keyof VolumnStat): number =>
-    groups.reduce((n, g) => n + (g[key] as number), 0);
+  const sum = (key: keyof VolumnStat): number => groups.reduce((n, g) => n + (g[key] as number), 0);
   const available = groups.filter((g) => g.isDiskAvailable || g.isTrunkAvailable).length;
   const total: VolumnStat = {
     groupName: '',
