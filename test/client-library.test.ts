@@ -171,6 +171,19 @@ describe('FastDfsClient on a live cluster', { timeout: 60_000 }, () => {
     await assert.rejects(client.upload(Buffer.from('x'), { signal: controller.signal }));
   });
 
+  test('an abort during an upload stops it; the client goes on working', async () => {
+    const stalled = new Readable({ read() {} });
+    stalled.push(Buffer.alloc(1000));
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    await assert.rejects(
+      client.upload(stalled, { size: 10_000, signal: controller.signal }),
+      (err: unknown) => isFdfsError(err) && err.code === 'ERR_ABORTED',
+    );
+    const id = await client.upload(Buffer.from('after the abort'));
+    assert.equal((await client.download(id)).toString(), 'after the abort');
+  });
+
   test('created from a client.conf path', async () => {
     const conf = join(dir, 'client.conf');
     await writeFile(
