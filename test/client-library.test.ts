@@ -84,6 +84,9 @@ describe('FastDfsClient on a live cluster', { timeout: 60_000 }, () => {
     sink.on('data', (c: Buffer) => chunks.push(c));
     assert.equal(await client.downloadTo(fromStream, sink, { offset: 10, length: 100 }), 100);
     assert.deepEqual(Buffer.concat(chunks), data.subarray(10, 110));
+    await assert.rejects(client.downloadTo(fromPath, join(dir, 'no', 'x')), { code: 'ENOENT' });
+    await assert.rejects(client.downloadTo(`${GROUP}/M00/00/00/${'A'.repeat(44)}`, out));
+    await assert.rejects(readFile(out), { code: 'ENOENT' }, 'a failed download leaves no file');
     await assert.rejects(client.upload(Readable.from([data])), /needs its size/);
     await assert.rejects(client.upload(join(dir, 'missing')), /cannot read/);
   });

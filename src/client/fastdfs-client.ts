@@ -171,7 +171,7 @@ export class FastDfsClient {
     target: string | Writable,
     options: RangeOptions = {},
   ): Promise<number> {
-    const opened = openSink(target);
+    const opened = await openSink(target);
     let ok = false;
     try {
       const n = await op.downloadFile(
