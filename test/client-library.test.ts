@@ -84,6 +84,9 @@ describe('FastDfsClient on a live cluster', { timeout: 60_000 }, () => {
     sink.on('data', (c: Buffer) => chunks.push(c));
     assert.equal(await client.downloadTo(fromStream, sink, { offset: 10, length: 100 }), 100);
     assert.deepEqual(Buffer.concat(chunks), data.subarray(10, 110));
+    await assert.rejects(client.downloadTo(fromPath, join(dir, 'no', 'x')), { code: 'ENOENT' });
+    await assert.rejects(client.downloadTo(`${GROUP}/M00/00/00/${'A'.repeat(44)}`, out));
+    await assert.rejects(readFile(out), { code: 'ENOENT' }, 'a failed download leaves no file');
     await assert.rejects(client.upload(Readable.from([data])), /needs its size/);
     await assert.rejects(client.upload(join(dir, 'missing')), /cannot read/);
   });
@@ -169,6 +172,19 @@ describe('FastDfsClient on a live cluster', { timeout: 60_000 }, () => {
     const controller = new AbortController();
     controller.abort();
     await assert.rejects(client.upload(Buffer.from('x'), { signal: controller.signal }));
+  });
+
+  test('an abort during an upload stops it; the client goes on working', async () => {
+    const stalled = new Readable({ read() {} });
+    stalled.push(Buffer.alloc(1000));
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    await assert.rejects(
+      client.upload(stalled, { size: 10_000, signal: controller.signal }),
+      (err: unknown) => isFdfsError(err) && err.code === 'ERR_ABORTED',
+    );
+    const id = await client.upload(Buffer.from('after the abort'));
+    assert.equal((await client.download(id)).toString(), 'after the abort');
   });
 
   test('created from a client.conf path', async () => {

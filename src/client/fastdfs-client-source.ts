@@ -1,8 +1,9 @@
 // What FastDfsClient accepts as file content and as a download sink: a Buffer, a file path, or a
 // stream (a Readable with its size; any Writable). Files are streamed, never read whole.
 import { createReadStream, createWriteStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { Readable, type Writable } from 'node:stream';
+import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import { FdfsError } from '../common/errors.js';
 import type { UploadContent } from './storage-uploads.js';
@@ -54,18 +55,27 @@ export interface OpenedSink {
   finish(ok: boolean): Promise<void>;
 }
 
-export function openSink(target: string | Writable): OpenedSink {
+export async function openSink(target: string | Writable): Promise<OpenedSink> {
   if (typeof target !== 'string') return { sink: target, finish: async () => undefined };
-  const file = createWriteStream(target);
+  const file = await openFileStream(target);
   return {
     sink: file,
     async finish(ok) {
       if (!ok) {
+        // Leave no empty or partial file behind a failed download.
         file.destroy();
+        await rm(target, { force: true });
         return;
       }
       file.end();
       await finished(file);
     },
   };
+}
+
+/** A file created (or replaced) for writing, once it is open: a bad path rejects here. */
+export async function openFileStream(path: string): Promise<Writable> {
+  const file = createWriteStream(path);
+  await once(file, 'ready');
+  return file;
 }

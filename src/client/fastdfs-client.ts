@@ -7,70 +7,42 @@ import { PoolSet } from '../common/pool.js';
 import {
   decodeFileId,
   fileInfoNeedsServer,
-  type FileKind,
   type StorageIdEntry,
 } from '../protocol/file-id/index.js';
 import type { MetadataEntry, MetadataInput } from '../protocol/metadata.js';
-import type { GroupStat, StorageStat, TrackerStatus } from '../protocol/structs/index.js';
+import type { GroupStat, StorageStat } from '../protocol/structs/index.js';
 import * as admin from './fastdfs-client-admin.js';
 import {
   optionsFromClientConf,
   trackerEndpoints,
   type FastDfsClientOptions,
 } from './fastdfs-client-options.js';
+import { trackerRole } from './fastdfs-client-roles.js';
 import { openSink, openSource, type UploadSource } from './fastdfs-client-source.js';
+import type {
+  CallOptions,
+  FastDfsFileInfo,
+  RangeOptions,
+  SlaveOptions,
+  SourceOptions,
+  TrackerRole,
+  UploadOptions,
+} from './fastdfs-client-types.js';
 import * as op from './operations.js';
 import { storagePoolOptions, StorageClient } from './storage-client.js';
 import type { DownloadRange } from './storage-download.js';
 import { TrackerClient } from './tracker-client.js';
 import type { StorageTarget, TrackerEndpoint } from './types.js';
 
-export interface CallOptions {
-  signal?: AbortSignal;
-}
-export interface SourceOptions extends CallOptions {
-  /** Required when the source is a Readable. */
-  size?: number;
-}
-export interface UploadOptions extends SourceOptions {
-  /** Extension without the dot (0..6 characters). */
-  ext?: string;
-  /** Upload into this group; the tracker chooses otherwise. */
-  group?: string;
-  /** Set with SET_METADATA 'O' right after the upload (the file is deleted if that fails). */
-  metadata?: MetadataInput;
-}
-export interface SlaveOptions extends SourceOptions {
-  ext?: string;
-  metadata?: MetadataInput;
-}
-export interface RangeOptions extends CallOptions, DownloadRange {}
-
-/** What fileInfo tells, from the name alone or (appender, slave, unknown id) from the storage. */
-export interface FastDfsFileInfo {
-  groupName: string;
-  kind: FileKind;
-  fileSize: bigint;
-  /** Unix seconds. */
-  createTimestamp: number;
-  crc32: number;
-  sourceIpAddr: string;
-  /** The server id in the name, '0' for an IPv4 address. */
-  sourceId: string;
-  /** True when the storage was asked (QUERY_FILE_INFO, §6.1 cmd 22). */
-  fromServer: boolean;
-}
-
-/** One tracker's answer for `fdfs monitor`: its role by GET_STATUS (64) and GET_LEADER (95). */
-export interface TrackerRole {
-  tracker: string;
-  reachable: boolean;
-  /** 'leader' / 'follower'; 'unknown' while no group has joined (64 answers ENOENT then). */
-  role: 'leader' | 'follower' | 'unknown' | 'down';
-  leader?: string;
-  status?: TrackerStatus;
-  error?: string;
-}
+export type {
+  CallOptions,
+  FastDfsFileInfo,
+  RangeOptions,
+  SlaveOptions,
+  SourceOptions,
+  TrackerRole,
+  UploadOptions,
+} from './fastdfs-client-types.js';
 
 export class FastDfsClient {
   readonly tracker: TrackerClient;
@@ -199,7 +171,7 @@ export class FastDfsClient {
     target: string | Writable,
     options: RangeOptions = {},
   ): Promise<number> {
-    const opened = openSink(target);
+    const opened = await openSink(target);
     let ok = false;
     try {
       const n = await op.downloadFile(
@@ -329,8 +301,12 @@ export class FastDfsClient {
 
   /** Each configured tracker's role, asked of that tracker alone (no failover). */
   async trackerRoles(options: CallOptions = {}): Promise<TrackerRole[]> {
+    const lone = this.endpoints.length === 1;
     return Promise.all(
-      this.endpoints.map((endpoint) => this.trackerRole(endpoint, options.signal)),
+      this.endpoints.map((endpoint) => {
+        const one = new TrackerClient({ trackers: [endpoint], pools: this.trackerPools });
+        return trackerRole(one, lone, options.signal);
+      }),
     );
   }
 
@@ -364,38 +340,6 @@ export class FastDfsClient {
         opened.close();
       }
     });
-  }
-
-  private async trackerRole(endpoint: TrackerEndpoint, signal?: AbortSignal): Promise<TrackerRole> {
-    const one = new TrackerClient({ trackers: [endpoint], pools: this.trackerPools });
-    const tracker = one.trackers[0]!;
-    const use: admin.TrackerUse = (fn, s) => one.use(fn, s);
-    let leader: string | undefined;
-    try {
-      leader = await admin.getLeader(use, signal);
-    } catch (err) {
-      if ((err as { errnoName?: string }).errnoName !== 'ENOENT') {
-        return { tracker, reachable: false, role: 'down', error: (err as Error).message };
-      }
-    }
-    try {
-      const status = await admin.getTrackerStatus(use, signal);
-      const role = status.ifLeader === 1 ? 'leader' : 'follower';
-      return { tracker, reachable: true, role, status, ...(leader ? { leader } : {}) };
-    } catch {
-      // 64 answers ENOENT until a group exists; GET_LEADER still names the leader.
-      // A lone tracker elects itself (§9.12).
-      const lone = this.endpoints.length === 1;
-      const role =
-        leader === undefined
-          ? lone
-            ? 'leader'
-            : 'unknown'
-          : leader === tracker
-            ? 'leader'
-            : 'follower';
-      return { tracker, reachable: true, role, ...(leader ? { leader } : {}) };
-    }
   }
 }
 

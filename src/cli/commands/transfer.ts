@@ -1,11 +1,12 @@
 // `fdfs upload|download|delete|append|modify|truncate`: files in and out, through FastDfsClient.
-import { createReadStream, createWriteStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { createReadStream } from 'node:fs';
+import { rm, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { Command } from 'commander';
 import type { FastDfsClient } from '../../client/fastdfs-client.js';
+import { openFileStream } from '../../client/fastdfs-client-source.js';
 import {
   addClientOptions,
   badInput,
@@ -85,8 +86,8 @@ async function download(
   const offset = flags.offset === undefined ? 0 : parseCount(flags.offset, 'offset');
   const length = flags.length === undefined ? 0 : parseCount(flags.length, 'length');
   const toStdout = dest === '-';
-  const path = dest ?? basename(fileId);
-  const sink: Writable = toStdout ? process.stdout : createWriteStream(path);
+  const path = await destinationPath(dest ?? basename(fileId), fileId);
+  const sink: Writable = toStdout ? process.stdout : await openFileStream(path);
   // A bar needs the size: asked only when there is a terminal to draw it on.
   const size = process.stderr.isTTY && !toStdout ? await sizeOf(client, fileId, length) : 0;
   const metered = meteredSink(sink, size, 'download');
@@ -101,9 +102,19 @@ async function download(
       if (ok) {
         sink.end();
         await finished(sink);
-      } else sink.destroy();
+      } else {
+        // Leave no empty or partial file behind a failed download.
+        sink.destroy();
+        await rm(path, { force: true });
+      }
     }
   }
+}
+
+/** A folder as the destination means the file's own name in it. */
+async function destinationPath(dest: string, fileId: string): Promise<string> {
+  const info = await stat(dest).catch(() => undefined);
+  return info?.isDirectory() ? join(dest, basename(fileId)) : dest;
 }
 
 async function sizeOf(client: FastDfsClient, fileId: string, length: number): Promise<number> {
