@@ -3,6 +3,7 @@
 // share one connection as the C tools' explicit connections do (the recorded call sequences,
 // §12, are compared per connection). Idle connections are never re-checked with ACTIVE_TEST: a
 // tool's run is far shorter than any idle limit.
+import { access, constants } from 'node:fs/promises';
 import { loadClientConfig, type ClientConfig } from '../../common/config/index.js';
 import { loadStorageIds } from '../../common/config/storage-ids.js';
 import type { TrackerAddress } from '../../common/config/values.js';
@@ -26,6 +27,10 @@ export function toolPoolOptions(config: ClientConfig): PoolOptions {
 
 /** Read client.conf; a bad or missing file is the tool's one-line failure. */
 export async function readClientConfig(path: string): Promise<ClientConfig> {
+  // A file that cannot be opened is its open errno (ENOENT, EACCES), as in C; a bad value is EINVAL.
+  await access(path, constants.R_OK).catch((err: unknown) => {
+    throw failure(`load config file ${path}`, err);
+  });
   try {
     return await loadClientConfig(path);
   } catch (err) {
