@@ -17,10 +17,17 @@ const TIME_BUDGET_MS = 15_000;
 const COMMANDS = [...Object.values(S).filter((c) => c !== S.QUIT), 0, 7, 99, 200, 255];
 const WHOLE_COMMANDS = COMMANDS.filter((c) => !isStreamedStorageRequest(c));
 
-/** Recorded request frames from clients (uploads, downloads, metadata, ...). */
+/**
+ * Recorded request frames from clients (uploads, downloads, metadata, ...). Not cmd 26: its
+ * close-delimited reply ends the connection by design (§1.4).
+ */
 const RECORDED = loadPackets()
   .filter((p) => p.server === 'storage')
-  .flatMap((p) => p.frames.filter((f) => f.from !== 'server' && f.cmd !== S.QUIT))
+  .flatMap((p) =>
+    p.frames.filter(
+      (f) => f.from !== 'server' && f.cmd !== S.QUIT && f.cmd !== S.FETCH_ONE_PATH_BINLOG,
+    ),
+  )
   .map((f) => Buffer.concat([Buffer.from(f.headerHex, 'hex'), frameBody(f)]));
 
 /** A frame the decoder accepts whole: a request of a non-streamed command, or a recorded one. */
