@@ -145,6 +145,9 @@ test(
       const files = done[0]!['files'] as number;
       const ms = done[0]!['ms'] as number;
       assert.ok(files >= expected.length, `recovered ${files} files, expected ${expected.length}+`);
+      // client_bind is on (the default): the cmd-26 connection came from B's bind_addr (§16 #7).
+      const served = logRecords(a, 'cmd 26: sending a path binlog');
+      assert.equal(served.at(-1)?.['peer'], b.host);
       const members = await groupMembers(tracker, b.group);
       const me = members.find((m) => m.ipAddr === b.host);
       assert.equal(me?.status, StorageStatus.ACTIVE);

@@ -13,7 +13,7 @@ import { FramedServer } from '../common/framed-server.js';
 import { silentLogger, type Logger } from '../common/logger.js';
 import type { RandomSource } from '../protocol/file-id/random.js';
 import { TrackerReporters, type ReporterTiming, type StartupResult } from './reporter/index.js';
-import { runDiskRecovery, type PathRecoveryResult } from './recovery/index.js';
+import { flagPathsToRecover, runDiskRecovery, type PathRecoveryResult } from './recovery/index.js';
 import { StorageHost } from './server-host.js';
 import { StorageRuntime, type StorageServiceContext } from './service/context.js';
 import { storageHandler } from './service/dispatch.js';
@@ -111,6 +111,8 @@ export class StorageServer extends EventEmitter<StorageServerEvents> {
       ...(this.options.fs ? { fs: this.options.fs } : {}),
     });
     await store.open();
+    // §8.8: an emptied store path is flagged before anything else can fail.
+    await flagPathsToRecover(store);
     const runtime = new StorageRuntime(config.groupName);
     const ctx: StorageServiceContext = { store, runtime, logger };
     const framed = new FramedServer<StorageSession>({

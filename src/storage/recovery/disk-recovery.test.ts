@@ -164,7 +164,7 @@ test('a crash mid-recovery resumes from .recovery.flag and the marks, re-split o
   }
 });
 
-test('a recovery killed during the fetch (flag 99 / 0 / -1) fetches again', async () => {
+test('a recovery killed during the fetch (flag 99 / 0 / -1) asks the status and fetches again', async () => {
   const f = await layoutFixture();
   try {
     const c = makeCase(30);
@@ -179,9 +179,59 @@ test('a recovery killed during the fetch (flag 99 / 0 / -1) fetches again', asyn
     const result = await recoverStorePath(env, PATH);
     assert.equal(source.fetches, 1);
     assert.equal(result.files, c.expected.size);
-    // 99 = no status known: nothing to restore (§8.8 step 7).
+    // 99 = no status known yet: asked again before the fetch, and restored at the end.
+    assert.deepEqual(env.reports, [StorageStatus.RECOVERY, StorageStatus.ACTIVE]);
+    await checkRecovered(f, c);
+  } finally {
+    await f.cleanup();
+  }
+});
+
+test('a flag of 99 while the trackers say RECOVERY (our own last run) restores nothing', async () => {
+  const f = await layoutFixture();
+  try {
+    const c = makeCase(10);
+    const dataDir = f.layout.storePath(PATH).dataDir;
+    await writeFile(
+      recoveryFlagPath(dataDir),
+      'saved_storage_status=99\nfetch_binlog_done=0\nrecovery_threads=-1\n',
+    );
+    const source = new FakeSource({ stream: c.stream, files: c.files });
+    const env = fakeEnv({
+      layout: f.layout,
+      source,
+      threads: 1,
+      logger: silentLogger,
+      status: StorageStatus.RECOVERY,
+    });
+    await recoverStorePath(env, PATH);
     assert.deepEqual(env.reports, [StorageStatus.RECOVERY]);
     await checkRecovered(f, c);
+  } finally {
+    await f.cleanup();
+  }
+});
+
+test('the start-up flag (99 / 0 / -1) is dropped when recovery is skipped', async () => {
+  const f = await layoutFixture();
+  try {
+    const dataDir = f.layout.storePath(PATH).dataDir;
+    await writeFile(
+      recoveryFlagPath(dataDir),
+      'saved_storage_status=99\nfetch_binlog_done=0\nrecovery_threads=-1\n',
+    );
+    const source = new FakeSource({ stream: '', files: new Map() });
+    const env = fakeEnv({
+      layout: f.layout,
+      source,
+      threads: 1,
+      logger: silentLogger,
+      storageCount: 1,
+    });
+    const result = await recoverStorePath(env, PATH);
+    assert.equal(result.recovered, false);
+    assert.equal(source.fetches, 0);
+    assert.ok(!(await readdir(dataDir)).includes('.recovery.flag'));
   } finally {
     await f.cleanup();
   }

@@ -4,15 +4,15 @@
 //    the group, or with more store paths than the group;
 // 2. `.recovery.flag` = saved status / 0 / −1, and REPORT_STATUS RECOVERY (76) to every tracker;
 // 3. FETCH_ONE_PATH_BINLOG (26) from an ACTIVE readable peer into `.binlog.recovery.0`; flag 1 / 1;
-// 4. split over disk_recovery_threads files by Time33 (§8.8 step 5); flag 1 / N;
+// 4. split over disk_recovery_threads files by Time33 (§8.8 step 5, split.ts); flag 1 / N;
 // 5. the threads download every file (worker.ts); 6. report the saved status, delete the files.
-// A `.recovery.flag` found at start-up resumes where the last run stopped.
+// A `.recovery.flag` found at start-up resumes where the last run stopped; one written at
+// start-up by flagPathsToRecover (99 / 0 / −1, as C's prepare step) starts at step 1.
 import { readFile, rm } from 'node:fs/promises';
 import { writeFileAtomic } from '../../common/atomic-file.js';
 import { FdfsError } from '../../common/errors.js';
 import type { Logger } from '../../common/logger.js';
 import { StorageStatus } from '../../protocol/status.js';
-import { parseBinlogLine, formatBinlogLine, type BinlogRecord } from '../binlog/record.js';
 import { isNodeCode } from '../store/errors.js';
 import type { StoreLayout } from '../store/layout.js';
 import {
@@ -21,15 +21,14 @@ import {
   recoveryBinlogPath,
   recoveryFlagPath,
   recoveryMarkPath,
-  recoveryThreadOf,
   STATUS_UNKNOWN,
   type RecoveryFlag,
 } from './recovery-files.js';
 import type { RecoverySource } from './source.js';
+import { finishSplit, splitRecoveryFiles } from './split.js';
 import { runRecoveryThread, type WorkerResult } from './worker.js';
 import { createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
-import { parseRecoveryMark } from './recovery-files.js';
 
 const SKIP_STATUSES = new Set<number>([
   StorageStatus.INIT,
@@ -68,15 +67,6 @@ async function readFlag(dataDir: string): Promise<RecoveryFlag | undefined> {
   }
 }
 
-async function readOffset(path: string): Promise<number> {
-  try {
-    return parseRecoveryMark(await readFile(path, 'latin1'));
-  } catch (err) {
-    if (isNodeCode(err, 'ENOENT')) return 0;
-    throw err;
-  }
-}
-
 /** Is there an unfinished recovery of this path (a `.recovery.flag`)? */
 export async function hasRecoveryFlag(dataDir: string): Promise<boolean> {
   return (await readFlag(dataDir)) !== undefined;
@@ -90,46 +80,6 @@ async function sourceUntilFound(env: RecoveryEnv): Promise<RecoverySource> {
     env.logger.warn('disk recovery: no ACTIVE readable peer yet, asking again');
     await new Promise((r) => setTimeout(r, 1000).unref());
   }
-}
-
-/**
- * Spread what is left of `oldThreads` files over `threads` new ones (§8.8 step 5), records kept
- * in their order; the marks start again at 0.
- */
-async function split(env: RecoveryEnv, dataDir: string, oldThreads: number): Promise<number> {
-  const { threads } = env;
-  const buckets: string[][] = Array.from({ length: threads }, () => []);
-  let count = 0;
-  for (let i = 0; i < oldThreads; i++) {
-    let text: string;
-    try {
-      text = await readFile(recoveryBinlogPath(dataDir, i), 'latin1');
-    } catch (err) {
-      if (isNodeCode(err, 'ENOENT')) continue;
-      throw err;
-    }
-    const from = await readOffset(recoveryMarkPath(dataDir, i));
-    for (const line of text.slice(from).split('\n')) {
-      if (line === '') continue;
-      const parsed = parseBinlogLine(line);
-      if (!parsed.ok) {
-        env.logger.warn({ line, reason: parsed.reason }, 'disk recovery: malformed line skipped');
-        continue;
-      }
-      const record: BinlogRecord = parsed.record;
-      buckets[recoveryThreadOf(record, threads)]!.push(formatBinlogLine(record));
-      count++;
-    }
-  }
-  for (let i = 0; i < threads; i++) {
-    await writeFileAtomic(recoveryBinlogPath(dataDir, i), buckets[i]!.join(''));
-    await rm(recoveryMarkPath(dataDir, i), { force: true });
-  }
-  for (let i = threads; i < oldThreads; i++) {
-    await rm(recoveryBinlogPath(dataDir, i), { force: true });
-    await rm(recoveryMarkPath(dataDir, i), { force: true });
-  }
-  return count;
 }
 
 async function fetchBinlog(
@@ -172,21 +122,33 @@ export async function recoverStorePath(
     flag = f;
     await writeFileAtomic(recoveryFlagPath(dataDir), formatRecoveryFlag(f));
   };
-  if (!flag) {
+  // Checked again while nothing was fetched: the flag may be the one written at start-up (99 / 0
+  // / −1, flagPathsToRecover) or by a run that never reached the fetch.
+  if (!flag?.fetchBinlogDone) {
     const view = await env.groupView();
-    if (SKIP_STATUSES.has(view.status) || view.storageCount <= 1) {
+    const skip =
+      SKIP_STATUSES.has(view.status) || view.storageCount <= 1
+        ? 'our status or the group leaves nothing to recover from'
+        : env.layout.storePathCount > view.storePathCount
+          ? 'more store paths than the group'
+          : undefined;
+    if (skip) {
       logger.warn(
         { storePathIndex, status: view.status, storages: view.storageCount },
-        'disk recovery skipped: our status or the group leaves nothing to recover from',
+        `disk recovery skipped: ${skip}`,
       );
+      await rm(recoveryFlagPath(dataDir), { force: true });
       return { ...result, ms: Date.now() - started };
     }
-    if (env.layout.storePathCount > view.storePathCount) {
-      logger.warn({ storePathIndex }, 'disk recovery skipped: more store paths than the group');
-      return { ...result, ms: Date.now() - started };
-    }
+    // RECOVERY is what an earlier run of ours reported, not the status to restore.
+    const saved =
+      flag && flag.savedStorageStatus !== STATUS_UNKNOWN
+        ? flag.savedStorageStatus
+        : view.status === StorageStatus.RECOVERY
+          ? STATUS_UNKNOWN
+          : view.status;
     await writeFlag({
-      savedStorageStatus: view.status,
+      savedStorageStatus: saved,
       fetchBinlogDone: false,
       recoveryThreads: -1,
     });
@@ -216,10 +178,14 @@ export async function recoverStorePath(
     await rm(recoveryMarkPath(dataDir, 0), { force: true });
     await writeFlag({ ...flag!, fetchBinlogDone: true, recoveryThreads: 1 });
   }
+  const setThreads = (recoveryThreads: number) => writeFlag({ ...flag!, recoveryThreads });
+  if (await finishSplit(dataDir, setThreads)) {
+    logger.info({ storePathIndex }, 'disk recovery: a split cut short by a crash was finished');
+  }
   if (flag!.recoveryThreads !== env.threads) {
-    const records = await split(env, dataDir, Math.max(1, flag!.recoveryThreads));
+    const oldThreads = Math.max(1, flag!.recoveryThreads);
+    const records = await splitRecoveryFiles(dataDir, oldThreads, env.threads, logger, setThreads);
     logger.info({ storePathIndex, records, threads: env.threads }, 'disk recovery: records split');
-    await writeFlag({ ...flag!, recoveryThreads: env.threads });
   }
   // allSettled: no thread may still be writing when we return or throw.
   const settled = await Promise.allSettled(

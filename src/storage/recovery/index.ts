@@ -8,8 +8,10 @@ import { StorageClient, storagePoolOptions } from '../../client/storage-client.j
 import { PoolSet } from '../../common/pool.js';
 import { decodeFileId } from '../../protocol/file-id/index.js';
 import type { StartupResult } from '../reporter/index.js';
-import type { LinkOptions } from '../reporter/tracker-link.js';
+import { localAddressFor, type LinkOptions } from '../reporter/tracker-link.js';
 import type { Store } from '../store/index.js';
+import { writeFileAtomic } from '../../common/atomic-file.js';
+import { formatRecoveryFlag, recoveryFlagPath, STATUS_UNKNOWN } from './recovery-files.js';
 import { hasRecoveryFlag, recoverStorePath, type PathRecoveryResult } from './disk-recovery.js';
 import { NetworkSource, sourceCandidates } from './source.js';
 import { fetchGroupView, reportStatusToAll, type GroupView } from './tracker-calls.js';
@@ -24,6 +26,26 @@ export interface DiskRecoveryOptions {
   link: LinkOptions;
   port: number;
   logger: Logger;
+}
+
+/**
+ * Flag each store path that came back empty at once, with 99 / 0 / −1 as C's prepare step does:
+ * a crash before the recovery proper (during the tracker start-up sequence, say) must not leave
+ * the path empty for good, since it is whole-looking on the next start.
+ */
+export async function flagPathsToRecover(store: Store): Promise<void> {
+  for (const index of store.needsRecovery) {
+    const { dataDir } = store.layout.storePath(index);
+    if (await hasRecoveryFlag(dataDir)) continue;
+    await writeFileAtomic(
+      recoveryFlagPath(dataDir),
+      formatRecoveryFlag({
+        savedStorageStatus: STATUS_UNKNOWN,
+        fetchBinlogDone: false,
+        recoveryThreads: -1,
+      }),
+    );
+  }
 }
 
 /** The store paths to recover, in index order. */
@@ -56,10 +78,13 @@ export async function runDiskRecovery(o: DiskRecoveryOptions): Promise<PathRecov
   const logger = o.logger.child({ component: 'disk-recovery' });
   const groupName = startup.groupName;
   const self = { id: startup.ownId, ip: startup.ownIps[0] ?? '', port: o.port };
+  // Every connection binds to bind_addr when client_bind is on (§16 #7), as the reporters' do.
+  const bindAddress = link.bindAddrs[0];
   const pools = new PoolSet(
     storagePoolOptions({
       connectTimeoutMs: link.connectTimeoutMs,
       networkTimeoutMs: link.networkTimeoutMs,
+      ...(bindAddress === undefined ? {} : { localAddress: bindAddress }),
     }),
   );
   const client = new StorageClient({ pools });
@@ -105,6 +130,9 @@ export async function runDiskRecovery(o: DiskRecoveryOptions): Promise<PathRecov
               connectTimeoutMs: link.connectTimeoutMs,
               networkTimeoutMs: link.networkTimeoutMs,
               signal: link.signal,
+              ...(bindAddress === undefined
+                ? {}
+                : { localAddress: localAddressFor(s.ipAddr, link.bindAddrs) ?? bindAddress }),
             });
           },
           reportStatus: async (status) => {

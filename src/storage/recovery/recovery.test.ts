@@ -252,7 +252,8 @@ test('a changed disk_recovery_threads re-splits what is left; a fetch that never
     const again = fakeWorld(store.layout, 1, FILES, { stream: `100 C ${A}\n101 C ${B}\n` });
     await recoverStorePath(again.env, 0);
     assert.deepEqual(again.downloads, [A, B]);
-    // saved_storage_status=99: nothing known to report back.
-    assert.deepEqual(again.reports, [StorageStatus.RECOVERY]);
+    // saved_storage_status=99 and nothing fetched: step 1 asks the trackers again, and the
+    // status they tell (OFFLINE here) is the one restored.
+    assert.deepEqual(again.reports, [StorageStatus.RECOVERY, StorageStatus.OFFLINE]);
   });
 });

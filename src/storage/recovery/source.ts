@@ -41,6 +41,8 @@ export interface NetworkSourceOptions {
   connectTimeoutMs: number;
   networkTimeoutMs: number;
   signal: AbortSignal;
+  /** bind_addr when client_bind is on (C's recovery connections ignore it, §16 #7; ours bind). */
+  localAddress?: string;
 }
 
 export class NetworkSource implements RecoverySource {
@@ -58,6 +60,7 @@ export class NetworkSource implements RecoverySource {
       connectTimeoutMs: o.connectTimeoutMs,
       networkTimeoutMs: o.networkTimeoutMs,
       signal: o.signal,
+      ...(o.localAddress === undefined ? {} : { localAddress: o.localAddress }),
     });
     try {
       const reply = await conn.request({

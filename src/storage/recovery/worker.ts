@@ -23,6 +23,8 @@ import type { RecoverySource } from './source.js';
 import { pause } from '../reporter/timing.js';
 
 export const MARK_EVERY = 100;
+/** Records in flight per thread. */
+export const WINDOW = 8;
 const RETRY_MS = 1000;
 
 export interface WorkerContext {
@@ -110,48 +112,100 @@ async function apply(ctx: WorkerContext, record: BinlogRecord, out: WorkerResult
   }
 }
 
-/** Run thread `thread` of store path `ctx.storePathIndex` to the end of its file. */
+/** Apply one record, trying again (after a pause) until it works or we are stopped. */
+async function applyUntilDone(
+  ctx: WorkerContext,
+  record: BinlogRecord,
+  out: WorkerResult,
+): Promise<void> {
+  for (;;) {
+    try {
+      await apply(ctx, record, out);
+      return;
+    } catch (err) {
+      if (ctx.signal.aborted) throw err;
+      ctx.logger.warn(
+        { file: record.filename, source: ctx.source.label, err: (err as Error).message },
+        'disk recovery: record failed, trying again',
+      );
+      await pause(RETRY_MS, ctx.signal);
+    }
+  }
+}
+
+interface InFlight {
+  /** Offset after the record's line. */
+  end: number;
+  filename: string | undefined;
+  ok: Promise<boolean>;
+}
+
+/**
+ * Run thread `thread` of store path `ctx.storePathIndex` to the end of its file, with up to
+ * WINDOW records in flight (C does one at a time; the files are the same). Records of one file
+ * name stay in order. The mark only ever covers records that are all done, in file order, so a
+ * C storage or ours resumes from it safely.
+ */
 export async function runRecoveryThread(ctx: WorkerContext, thread: number): Promise<WorkerResult> {
   const dataDir = ctx.layout.storePath(ctx.storePathIndex).dataDir;
   const markPath = recoveryMarkPath(dataDir, thread);
   const text = await readFile(recoveryBinlogPath(dataDir, thread), 'latin1');
-  let offset = await readMark(markPath);
+  let done = await readMark(markPath);
+  let scan = done;
   const out: WorkerResult = { files: 0, links: 0, skipped: 0 };
+  const pending: InFlight[] = [];
+  const lastOfName = new Map<string, Promise<boolean>>();
+  let failure: unknown;
   let sinceMark = 0;
-  while (offset < text.length) {
-    // A stopping server ends its threads between records; the mark says where to resume.
-    if (ctx.signal.aborted) {
-      await writeFileAtomic(markPath, formatRecoveryMark(offset));
-      throw new FdfsError('ERR_ABORTED', 'disk recovery stopped');
+  const settleOldest = async (): Promise<void> => {
+    const oldest = pending.shift()!;
+    const ok = await oldest.ok;
+    if (oldest.filename !== undefined && lastOfName.get(oldest.filename) === oldest.ok) {
+      lastOfName.delete(oldest.filename);
     }
-    const end = text.indexOf('\n', offset);
-    if (end < 0) break;
-    const line = text.slice(offset, end);
-    const parsed = line === '' ? undefined : parseBinlogLine(line);
-    if (parsed && !parsed.ok) {
-      ctx.logger.warn({ line, reason: parsed.reason }, 'disk recovery: malformed line skipped');
-      out.skipped++;
-    } else if (parsed) {
-      for (;;) {
-        try {
-          await apply(ctx, parsed.record, out);
-          break;
-        } catch (err) {
-          if (ctx.signal.aborted) throw err;
-          ctx.logger.warn(
-            { file: parsed.record.filename, source: ctx.source.label, err: (err as Error).message },
-            'disk recovery: record failed, trying again',
-          );
-          await pause(RETRY_MS, ctx.signal);
-        }
-      }
-    }
-    offset = end + 1;
+    if (!ok || failure !== undefined) return;
+    done = oldest.end;
     if (++sinceMark >= MARK_EVERY) {
-      await writeFileAtomic(markPath, formatRecoveryMark(offset));
+      await writeFileAtomic(markPath, formatRecoveryMark(done));
       sinceMark = 0;
     }
+  };
+  while (scan < text.length && failure === undefined) {
+    // A stopping server ends its threads between records; the mark says where to resume.
+    if (ctx.signal.aborted) {
+      failure = new FdfsError('ERR_ABORTED', 'disk recovery stopped');
+      break;
+    }
+    const end = text.indexOf('\n', scan);
+    if (end < 0) break;
+    const line = text.slice(scan, end);
+    scan = end + 1;
+    const parsed = line === '' ? undefined : parseBinlogLine(line);
+    if (!parsed?.ok) {
+      if (parsed) {
+        ctx.logger.warn({ line, reason: parsed.reason }, 'disk recovery: malformed line skipped');
+        out.skipped++;
+      }
+      pending.push({ end: scan, filename: undefined, ok: Promise.resolve(true) });
+    } else {
+      const { record } = parsed;
+      const before = lastOfName.get(record.filename) ?? Promise.resolve(true);
+      const ok = before
+        .then(() => applyUntilDone(ctx, record, out))
+        .then(
+          () => true,
+          (err: unknown) => {
+            failure ??= err;
+            return false;
+          },
+        );
+      lastOfName.set(record.filename, ok);
+      pending.push({ end: scan, filename: record.filename, ok });
+    }
+    while (pending.length >= WINDOW) await settleOldest();
   }
-  await writeFileAtomic(markPath, formatRecoveryMark(offset));
+  while (pending.length > 0) await settleOldest();
+  await writeFileAtomic(markPath, formatRecoveryMark(done));
+  if (failure !== undefined) throw failure;
   return out;
 }
