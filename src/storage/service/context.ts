@@ -21,9 +21,22 @@ export class StorageRuntime {
   /** Bumped on every change of `connections` (part of the stats version sent with BEAT). */
   connectionChanges = 0;
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** last_sync_src_timestamp per source storage id (§8.5), for the sync report (89). */
+  readonly syncedFrom = new Map<string, number>();
+  /** Bumped when `syncedFrom` changes (the reporter sends 89 only after a change). */
+  syncChanges = 0;
 
   constructor(groupName: string | undefined) {
     this.groupName = groupName ?? '';
+  }
+
+  /** A record from `source` with this source timestamp is here (applied or already present). */
+  noteSynced(source: string | undefined, timestamp: number): void {
+    if (source === undefined) return;
+    if (timestamp > (this.syncedFrom.get(source) ?? 0)) {
+      this.syncedFrom.set(source, timestamp);
+      this.syncChanges++;
+    }
   }
 
   connectionOpened(): void {

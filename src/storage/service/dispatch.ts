@@ -1,6 +1,6 @@
-// The storage's command table (§6): the client-facing commands of §6.1 and FETCH_ONE_PATH_BINLOG
-// (26, disk recovery). Every other §6 command — replication (9, 16–19, 25, 35, 37, 40) and trunk
-// (27–33), later issues — and any unknown code answers EINVAL with the connection kept; a
+// The storage's command table (§6): the client-facing commands of §6.1, the receiving side of
+// replication (9, 16–19, 25, 35, 37, 40; sync.ts) and FETCH_ONE_PATH_BINLOG (26, disk recovery).
+// Trunk (27–33), a later round, and any unknown code answers EINVAL with the connection kept; a
 // streamed one has its content drained (up to 1 MiB) or the connection closed (§16 #20).
 import type { ServerHandler, ServerReply } from '../../common/server-connection.js';
 import { StorageCommand as S } from '../../protocol/commands.js';
@@ -14,6 +14,7 @@ import * as misc from './misc.js';
 import * as recovery from './recovery.js';
 import type { Handler, StorageRequest } from './reply.js';
 import { StorageSession } from './session.js';
+import * as sync from './sync.js';
 import * as uploads from './uploads.js';
 
 const TABLE: readonly (readonly [number, Handler])[] = [
@@ -33,6 +34,15 @@ const TABLE: readonly (readonly [number, Handler])[] = [
   [S.ACTIVE_TEST, misc.activeTest],
   [S.QUIT, misc.quit],
   [S.FETCH_ONE_PATH_BINLOG, recovery.fetchOnePathBinlog],
+  [S.REPORT_SERVER_ID, sync.reportServerId],
+  [S.SYNC_CREATE_FILE, sync.syncCreate],
+  [S.SYNC_UPDATE_FILE, sync.syncCreate],
+  [S.SYNC_DELETE_FILE, sync.syncDelete],
+  [S.SYNC_APPEND_FILE, sync.syncRange],
+  [S.SYNC_MODIFY_FILE, sync.syncRange],
+  [S.SYNC_TRUNCATE_FILE, sync.syncTruncate],
+  [S.SYNC_CREATE_LINK, sync.syncCreateLink],
+  [S.SYNC_RENAME_FILE, sync.syncRename],
 ];
 
 export const ROUTES: ReadonlyMap<number, Handler> = new Map(TABLE);

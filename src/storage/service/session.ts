@@ -10,6 +10,8 @@ function ignoreError(): void {}
 export class StorageSession {
   private download: Readable | undefined;
   private isClosed = false;
+  /** The peer a sync connection comes from (REPORT_SERVER_ID, §6.2 cmd 9). */
+  syncSource: string | undefined;
 
   constructor(
     readonly peer: PeerAddress,

@@ -48,6 +48,8 @@ import {
 import { queryFileInfo, type FileInfo, type QueryFileInfoOptions } from './operations/file-info.js';
 import { createLink, type CreateLinkRequest } from './operations/link.js';
 import { regenerateAppenderName } from './operations/regenerate.js';
+import * as replica from './operations/replica.js';
+import type { ReplicaCreate, ReplicaRange } from './operations/replica.js';
 
 export class Store {
   readonly groupName: string;
@@ -298,6 +300,43 @@ export class Store {
   /** REGENERATE_APPENDER_FILENAME (38): the new logic name. */
   regenerateAppenderName(logicName: string): Promise<string> {
     return regenerateAppenderName(this.namingContext(), logicName);
+  }
+
+  // ---- §6.2 replica side (operations/replica.ts) ----
+
+  /** SYNC_CREATE_FILE (16) / SYNC_UPDATE_FILE (18). */
+  replicaCreate(req: ReplicaCreate): Promise<void> {
+    return replica.applyCreate(this.context, req);
+  }
+
+  /** SYNC_DELETE_FILE (17). */
+  replicaDelete(filename: string, timestamp: number): Promise<void> {
+    return replica.applyDelete(this.context, filename, timestamp);
+  }
+
+  /** SYNC_APPEND_FILE (25) / SYNC_MODIFY_FILE (35). */
+  replicaRange(req: ReplicaRange): Promise<void> {
+    return replica.applyRange(this.context, req);
+  }
+
+  /** SYNC_TRUNCATE_FILE (37). */
+  replicaTruncate(req: {
+    filename: string;
+    timestamp: number;
+    oldSize: number;
+    newSize: number;
+  }): Promise<void> {
+    return replica.applyTruncate(this.context, req);
+  }
+
+  /** SYNC_CREATE_LINK (19). */
+  replicaLink(link: string, target: string, timestamp: number): Promise<void> {
+    return replica.applyLink(this.context, link, target, timestamp);
+  }
+
+  /** SYNC_RENAME_FILE (40). */
+  replicaRename(newName: string, oldName: string, timestamp: number): Promise<void> {
+    return replica.applyRename(this.context, newName, oldName, timestamp);
   }
 }
 
