@@ -23,8 +23,9 @@ async function ask(t: TrackerNode, cmd: number): Promise<Buffer | undefined> {
     const reply = await conn.request({ cmd, reply: { kind: 'whole', maxLength: 64 } });
     return reply.body;
   } catch (err) {
-    if (isFdfsError(err) && err.code === 'ERR_SERVER_STATUS') return undefined;
-    return undefined;
+    // An error answer (ENOENT: no leader / no groups) or no answer at all.
+    if (isFdfsError(err)) return undefined;
+    throw err;
   } finally {
     conn?.destroy();
   }
@@ -62,7 +63,7 @@ export async function waitAgreedLeader(
   timeoutMs = 60_000,
 ): Promise<string> {
   const deadline = Date.now() + timeoutMs;
-  let last: LeaderView[] = [];
+  let last: LeaderView[];
   for (;;) {
     last = await views(trackers);
     const leader = agreedLeader(last);
