@@ -6,11 +6,17 @@ import { resolve } from 'node:path';
 import { formatTable, writeResultFile } from './report.js';
 import type { Scenario, ScenarioOptions } from './scenario.js';
 import { codecScenario } from './scenarios/codec.js';
+import { failoverScenario } from './scenarios/failover.js';
 import { storageScenario } from './scenarios/storage.js';
 import { trackerScenario } from './scenarios/tracker.js';
 
 /** Every scenario, by name. A new scenario is one file in scenarios/ and one line here. */
-const SCENARIOS: readonly Scenario[] = [codecScenario, trackerScenario, storageScenario];
+const SCENARIOS: readonly Scenario[] = [
+  codecScenario,
+  trackerScenario,
+  storageScenario,
+  failoverScenario,
+];
 
 /** From dist/_test/bench/main.js back to the repository. */
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
