@@ -98,7 +98,7 @@ async function run(options: ScenarioOptions): Promise<ResultRow[]> {
       await waitActive(old, [storage]);
       await waitAgreedLeader(trackers);
       options.log(
-        `failover rep ${rep + 1}: new leader after ${((performance.now() - t0) / 1000).toFixed(1)} s max`,
+        `failover rep ${rep + 1}: killed, re-elected and restarted in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
       );
 
       const paused = byAddress(trackers, await waitAgreedLeader(trackers));
