@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { formatTable, writeResultFile } from './report.js';
 import type { Scenario, ScenarioOptions } from './scenario.js';
 import { codecScenario } from './scenarios/codec.js';
+import { failoverScenario } from './scenarios/failover.js';
 import { storageScenario } from './scenarios/storage.js';
 import {
   downloadLargeScenario,
@@ -29,6 +30,7 @@ const SCENARIOS: readonly Scenario[] = [
   mixedScenario,
   uploadLargeScenario,
   downloadLargeScenario,
+  failoverScenario,
 ];
 
 /** From dist/_test/bench/main.js back to the repository. */

@@ -16,9 +16,12 @@ import { silentLogger, type Logger } from '../common/logger.js';
 import { nextStatusCheckTime } from './persist/formats.js';
 import { TrackerStore } from './persist/store.js';
 import { runningTimes } from './relation/election.js';
+import { FollowerLink } from './relation/follower-link.js';
 import { LeaderDriver } from './relation/leader-driver.js';
+import { Leadership, type Named } from './relation/leadership.js';
+import { peerCall } from './relation/peer-call.js';
 import { TrackerPeers, interfaceAddresses } from './relation/peers.js';
-import { statusProbe } from './relation/status-probe.js';
+import { formatIpPort } from '../protocol/messages/tracker-fields.js';
 import { dialectOf, policyOf, type LeaderView, type TrackerContext } from './service/context.js';
 import { saveChanges, trackerHandler } from './service/dispatch.js';
 import type { TrackerSession } from './service/session.js';
@@ -34,8 +37,11 @@ export interface TrackerServerOptions {
 
 /** Timers tick once a second: heartbeat expiry, the status file and the leader driver. */
 const TICK_MS = 1000;
-/** GET_STATUS to a peer: connect timeout about 1 s (§9.12). */
-const PROBE_CONNECT_MS = 1000;
+/** Calls to a peer tracker: connect within 1 s (§9.12), answer within 1.5 s (ours, for speed). */
+const PEER_CONNECT_MS = 1000;
+const PEER_ANSWER_MS = 1500;
+/** Pools of connection slots grow by 256 (the alloc_count the C trackers report). */
+const ALLOC_STEP = 256;
 
 interface Running {
   framed: FramedServer<TrackerSession>;
@@ -98,18 +104,43 @@ export class TrackerServer {
     const networkTimeoutMs = config.networkTimeout * 1000;
     const times = (): { runningTime: number; restartInterval: number } =>
       runningTimes(startTime, lastCheckTime, this.now());
+    const relation = new Leadership();
+    const connections = { current: 0, max: 0 };
+    const peerOptions = {
+      connectTimeoutMs: PEER_CONNECT_MS,
+      networkTimeoutMs: PEER_ANSWER_MS,
+      signal: probes.signal,
+      ...(config.bindAddr[0] ? { localAddress: config.bindAddr[0] } : {}),
+    };
+    const counters = () => ({
+      allocCount: Math.max(1, Math.ceil(connections.max / ALLOC_STEP)) * ALLOC_STEP,
+      currentCount: connections.current,
+      maxCount: connections.max,
+    });
+    const dialect = dialectOf(config.wireCompat, responseIpSize(config, storageIds));
     const driver = new LeaderDriver({
       peers,
-      probe: statusProbe({
-        connectTimeoutMs: PROBE_CONNECT_MS,
-        networkTimeoutMs,
-        signal: probes.signal,
-        ...(config.bindAddr[0] ? { localAddress: config.bindAddr[0] } : {}),
+      relation,
+      call: peerCall(peerOptions),
+      link: new FollowerLink({
+        ...peerOptions,
+        join: () => ({ upTime: startTime, version: dialect.version, serverPort: this.boundPort }),
+        counters,
       }),
       self: () => ({ ifLeader: false, ...times(), ip: this.selfIp(), port: this.boundPort }),
+      selfText: () => formatIpPort(this.selfIp(), this.boundPort),
       onLeadership: () => state.noteLeaderChange(),
+      now: this.now,
+      clockMs: () => performance.now(),
+      random: Math.random,
       logger,
     });
+    const nameTracker = (ip: string, port: number): Named => {
+      const self = { hosts: [ip], port };
+      if (peers.isSelf(self)) return { self: true };
+      const found = peers.list().find((t) => t.port === port && t.hosts.includes(ip));
+      return found ? { self: false, address: found } : undefined;
+    };
     const leader: LeaderView = {
       get isLeader() {
         return driver.isLeader;
@@ -128,10 +159,12 @@ export class TrackerServer {
       config,
       policy,
       storageIds,
-      dialect: dialectOf(config.wireCompat, responseIpSize(config, storageIds)),
+      dialect,
       leader,
       peers,
-      connections: { current: 0, max: 0 },
+      relation,
+      nameTracker,
+      connections,
       logger,
       now: this.now,
       startTime,

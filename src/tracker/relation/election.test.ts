@@ -79,9 +79,9 @@ test('a peer that wins and already leads is followed; otherwise the round waits'
   const self = c('10.0.0.1:22122 run=600');
   const leader = c('10.0.0.2:22122 leader=1');
   assert.deepEqual(decideLeadership(self, [leader]), { kind: 'follow', leader });
-  // A live peer that does not lead: no leader without the 66/67 agreement, even if we rank first.
+  // A live peer that does not lead while we rank first: run the 66/67 round.
   const peer = c('10.0.0.2:22122 run=0');
-  assert.equal(decideLeadership(self, [peer]).kind, 'wait');
+  assert.equal(decideLeadership(self, [peer]).kind, 'notify');
   const senior = c('10.0.0.3:22122 run=900');
   assert.deepEqual(decideLeadership(self, [peer, senior]), { kind: 'wait', winner: senior });
 });

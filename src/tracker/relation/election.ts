@@ -30,14 +30,18 @@ export function electLeader<T extends Candidate>(candidates: readonly T[]): T | 
   return [...candidates].sort(compareCandidates).at(-1);
 }
 
-/** What a round of the lone-tracker election decides (the full 66/67 election is a later issue). */
+/** What a round of the election decides (§9.12 steps 3 and 4). */
 export type Decision<T extends Candidate> =
-  { kind: 'lead' } | { kind: 'follow'; leader: T } | { kind: 'wait'; winner: Candidate };
+  | { kind: 'lead' }
+  | { kind: 'notify' }
+  | { kind: 'follow'; leader: T }
+  | { kind: 'wait'; winner: Candidate };
 
 /**
  * `self` and the peers that answered GET_STATUS (those that failed or answered ENOENT are left
- * out). Nobody answered: lead. Otherwise a peer that wins and already leads is followed; any other
- * outcome waits, since leading alongside live peers needs their agreement (66/67).
+ * out). Nobody answered: lead at once. This tracker wins: run the 66/67 round ("notify"). A peer
+ * that wins and already leads is followed; a peer that wins without leading is waited for (its
+ * own round will notify us).
  */
 export function decideLeadership<T extends Candidate>(
   self: Candidate,
@@ -45,7 +49,8 @@ export function decideLeadership<T extends Candidate>(
 ): Decision<T> {
   if (answered.length === 0) return { kind: 'lead' };
   const winner = electLeader<Candidate>([self, ...answered])!;
-  if (winner !== self && winner.ifLeader) return { kind: 'follow', leader: winner as T };
+  if (winner === self) return { kind: 'notify' };
+  if (winner.ifLeader) return { kind: 'follow', leader: winner as T };
   return { kind: 'wait', winner };
 }
 

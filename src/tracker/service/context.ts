@@ -8,6 +8,7 @@ import type { GroupStatLayout } from '../../protocol/structs/group-stat.js';
 import type { StorageStatLayout } from '../../protocol/structs/storage-stat-record.js';
 import type { TrackerStatus } from '../../protocol/structs/tracker-cluster.js';
 import type { TrackerStore } from '../persist/store.js';
+import type { Leadership, Named } from '../relation/leadership.js';
 import type { TrackerPeers } from '../relation/peers.js';
 import { makePolicy, type ClusterState, type TrackerPolicy } from '../state/index.js';
 
@@ -69,6 +70,10 @@ export interface TrackerContext {
   readonly dialect: Dialect;
   readonly leader: LeaderView;
   readonly peers: TrackerPeers;
+  /** Who leads and the followers (§9.12), shared with the leader driver. */
+  readonly relation: Leadership;
+  /** The tracker of the list (or this one) an "ip:port" of 66/67 names; undefined if none. */
+  nameTracker(ip: string, port: number): Named;
   readonly connections: ConnectionStats;
   readonly logger: Logger;
   /** Unix seconds. */

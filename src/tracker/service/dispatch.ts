@@ -1,7 +1,6 @@
 // The tracker's command table (§5.0): command → handler and the join check C makes before it.
 // "join": EACCES on a connection where no storage has joined; "join-einval": EINVAL instead (84);
-// 88 and 79 have no check. Commands §5.0 lists that this issue does not serve (tracker-cluster:
-// 58, 61, 62, 63, 65, 66, 67, 68) and unknown codes answer EINVAL; the connection stays usable.
+// 88 and 79 have no check. Unknown codes answer EINVAL; the connection stays usable.
 // Any handler that leaves state changes pending has them saved before its reply (§16 #11).
 import type { ServerHandler, ServerReply } from '../../common/server-connection.js';
 import { TrackerCommand as C } from '../../protocol/commands.js';
@@ -17,6 +16,7 @@ import { TrackerSession } from './session.js';
 import * as reports from './storage-reports.js';
 import * as sync from './sync-source.js';
 import * as status from './tracker-status.js';
+import { RELATION_ROUTES } from './tracker-relation.js';
 import * as trunk from './trunk.js';
 
 type JoinCheck = 'none' | 'join' | 'join-einval';
@@ -75,6 +75,8 @@ const TABLE: readonly (readonly [number, Handler, JoinCheck?])[] = [
   [C.STORAGE_FETCH_TRUNK_FID, trunk.fetchTrunkFid, 'join'],
   [C.STORAGE_REPORT_TRUNK_FID, trunk.reportTrunk, 'join'],
   [C.STORAGE_REPORT_TRUNK_FREE, trunk.reportTrunk, 'join'],
+  // trackers (§5.4)
+  ...RELATION_ROUTES,
 ];
 
 export const ROUTES: ReadonlyMap<number, Route> = new Map(
@@ -131,6 +133,7 @@ export function trackerHandler(ctx: TrackerContext): ServerHandler<TrackerSessio
     handle: (req) => dispatch(req, ctx),
     onClose(session) {
       ctx.connections.current--;
+      ctx.relation.closed(session);
       // QUIT or a closed connection of a joined storage: the disconnect rule (§9.3).
       if (session.storage) {
         ctx.state.disconnect(session.storage);

@@ -18,6 +18,7 @@ import { encodeFrame, type FrameHeader } from '../../protocol/header.js';
 import type { IpPort } from '../../protocol/messages/tracker-fields.js';
 import { encodeStorageJoinBody, type StorageJoinBody } from '../../protocol/structs/join-body.js';
 import { TrackerStore } from '../persist/store.js';
+import { Leadership } from '../relation/leadership.js';
 import { TrackerPeers } from '../relation/peers.js';
 import { ClusterState } from '../state/index.js';
 import { dialectOf, policyOf, type TrackerContext } from './context.js';
@@ -134,6 +135,8 @@ export async function harness(options: HarnessOptions = {}): Promise<Harness> {
       status: () => ({ ifLeader: leader.isLeader ? 1 : 0, runningTime: 0, restartInterval: 0 }),
     },
     peers: new TrackerPeers(config.trackerServers, () => TRACKER_PORT, [TRACKER_IP]),
+    relation: new Leadership(),
+    nameTracker: () => undefined,
     connections: { current: 0, max: 0 },
     logger: silentLogger,
     now: () => clock.now,

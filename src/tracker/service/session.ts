@@ -11,6 +11,8 @@ export class TrackerSession {
   leaderChangesSent = 0;
   /** state.groupChangeCount(group) when the member list was last sent here (flag bit2). */
   groupChangesSent = 0;
+  /** The trunk-server map last sent in a PING_LEADER (65) reply on this connection. */
+  trunkMapSent: string | undefined;
 
   constructor(
     readonly peer: PeerAddress,

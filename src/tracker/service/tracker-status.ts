@@ -11,6 +11,7 @@ import {
 } from '../../protocol/structs/tracker-cluster-stat.js';
 import { encodeTrackerStatus } from '../../protocol/structs/tracker-cluster.js';
 import { addressFor } from '../../common/ip-class.js';
+import { FOLLOWER_ACTIVE_S } from '../relation/leadership.js';
 import { fail } from '../state/index.js';
 import type { TrackerContext } from './context.js';
 import { expectEmpty, failed, OK, type TrackerRequest } from './reply.js';
@@ -37,7 +38,7 @@ export function getLeader(req: TrackerRequest, ctx: TrackerContext): ServerReply
 /** Pools of connection slots grow by 256 (the alloc_count the C leader reports). */
 const ALLOC_STEP = 256;
 
-/** 96: this tracker (the leader, active) and the peers it knows (not pinging it yet: inactive). */
+/** 96: this tracker (the leader, active) and its peers (active when they pinged within 3 s). */
 export function trackerClusterStat(req: TrackerRequest, ctx: TrackerContext): ServerReply {
   const filter = decodeTrackerStatFilter(req.body);
   if (!ctx.leader.isLeader) {
@@ -55,17 +56,21 @@ export function trackerClusterStat(req: TrackerRequest, ctx: TrackerContext): Se
     upTime: ctx.startTime,
     lastHeartbeatTime: 0,
   };
-  const peers = ctx.peers.list().map((t): TrackerClusterStat => ({
-    host: formatIpPort(addressFor(t.hosts, req.peer.address), t.port),
-    isLeader: 0,
-    isActive: 0,
-    allocCount: 0,
-    currentCount: 0,
-    maxCount: 0,
-    version: '',
-    upTime: 0,
-    lastHeartbeatTime: 0,
-  }));
+  const now = ctx.now();
+  const peers = ctx.peers.list().map((t): TrackerClusterStat => {
+    const f = ctx.relation.follower(t);
+    return {
+      host: formatIpPort(addressFor(t.hosts, req.peer.address), t.port),
+      isLeader: 0,
+      isActive: f && now - f.lastPing <= FOLLOWER_ACTIVE_S ? 1 : 0,
+      allocCount: f?.counters.allocCount ?? 0,
+      currentCount: f?.counters.currentCount ?? 0,
+      maxCount: f?.counters.maxCount ?? 0,
+      version: f?.version ?? '',
+      upTime: f?.upTime ?? 0,
+      lastHeartbeatTime: f?.lastPing ?? 0,
+    };
+  });
   const keep = (t: TrackerClusterStat): boolean =>
     (!(filter.filterBy & 2) || t.isLeader === filter.isLeader) &&
     (!(filter.filterBy & 1) || t.isActive === filter.isActive);
