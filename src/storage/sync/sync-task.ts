@@ -40,7 +40,7 @@ export interface SyncTaskOptions {
 }
 
 /** §8.6 table: upper case always; c/d/u/l/r only as designated full-copy source up to until. */
-export function needsSync(r: BinlogRecord, mark: SyncMark): boolean {
+export function shouldSend(r: BinlogRecord, mark: SyncMark): boolean {
   if (isSourceOp(r.op)) return true;
   if (r.op === 'a' || r.op === 'm' || r.op === 't') return false;
   return mark.needSyncOld && !mark.syncOldDone && r.timestamp <= mark.untilTimestamp;
@@ -123,7 +123,8 @@ export class SyncTask {
   private async runBatch(batch: ReadRecord[]): Promise<void> {
     const lanes: BinlogRecord[][] = Array.from({ length: this.laneCount }, () => []);
     for (const r of batch) {
-      if (needsSync(r.record, this.o.mark)) lanes[laneOf(r.record, this.laneCount)]!.push(r.record);
+      if (shouldSend(r.record, this.o.mark))
+        lanes[laneOf(r.record, this.laneCount)]!.push(r.record);
     }
     await Promise.all(lanes.map((records, i) => this.runLane(i, records)));
   }
