@@ -6,8 +6,9 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { runLoad, type LoadResult, type LoadSpec } from './load.js';
 
-interface WorkerSpec extends Omit<LoadSpec, 'frame'> {
+interface WorkerSpec extends Omit<LoadSpec, 'frame' | 'alternate'> {
   frameHex: string;
+  alternate?: { frameHex: string; replyLength: number };
 }
 
 interface WorkerResult {
@@ -46,7 +47,7 @@ function runWorker(spec: WorkerSpec): Promise<WorkerResult> {
 export async function runLoadIn(workers: number, spec: LoadSpec): Promise<LoadResult> {
   if (workers <= 1) return runLoad(spec);
   // Each worker has its own window: onWindow cannot be honoured exactly, so it brackets them all.
-  const { frame, onWindow, ...rest } = spec;
+  const { frame, onWindow, alternate, ...rest } = spec;
   onWindow?.('open');
   const results = await Promise.all(
     shares(spec.connections, workers).map((connections) =>
@@ -54,6 +55,14 @@ export async function runLoadIn(workers: number, spec: LoadSpec): Promise<LoadRe
         ...rest,
         connections,
         frameHex: frame.toString('hex'),
+        ...(alternate
+          ? {
+              alternate: {
+                frameHex: alternate.frame.toString('hex'),
+                replyLength: alternate.replyLength,
+              },
+            }
+          : {}),
         ...(spec.count === undefined ? {} : { count: Math.ceil(spec.count / workers) }),
       }),
     ),
@@ -83,8 +92,19 @@ async function workerMain(): Promise<void> {
   const spec = await new Promise<WorkerSpec>((resolve) =>
     process.once('message', (m) => resolve(m as WorkerSpec)),
   );
-  const { frameHex, ...rest } = spec;
-  const result = await runLoad({ ...rest, frame: Buffer.from(frameHex, 'hex') });
+  const { frameHex, alternate, ...rest } = spec;
+  const result = await runLoad({
+    ...rest,
+    frame: Buffer.from(frameHex, 'hex'),
+    ...(alternate
+      ? {
+          alternate: {
+            frame: Buffer.from(alternate.frameHex, 'hex'),
+            replyLength: alternate.replyLength,
+          },
+        }
+      : {}),
+  });
   const reply: WorkerResult = {
     ops: result.ops,
     errors: result.errors,

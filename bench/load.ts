@@ -11,6 +11,8 @@ export interface LoadSpec {
   frame: Buffer;
   /** Body length of a correct reply; another length, or a non-zero status, counts as an error. */
   replyLength: number;
+  /** A second request each connection alternates with `frame` (the `mixed` load), and its reply length. */
+  alternate?: { frame: Buffer; replyLength: number };
   connections: number;
   /** Measured window. */
   durationMs: number;
@@ -122,6 +124,8 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     const reply = Buffer.allocUnsafe(MAX_REPLY + HEADER);
     let have = 0;
     let done = false;
+    /** Which request is in flight: `frame` (false) or `alternate` (true). */
+    let second = false;
     const finish = (): void => {
       if (done) return;
       done = true;
@@ -130,7 +134,8 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     };
     const send = (): void => {
       sentAt = process.hrtime.bigint();
-      socket.write(spec.frame);
+      if (spec.alternate) second = !second;
+      socket.write(second ? spec.alternate!.frame : spec.frame);
     };
     // A connection the server dropped is an error, and takes no further part.
     const lost = (): void => {
@@ -156,7 +161,8 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
       }
       if (have < HEADER + pkgLen) return;
       // Bytes past the reply cannot be: one request is in flight. Count them as an error.
-      const bad = reply[9] !== 0 || pkgLen !== spec.replyLength || have > HEADER + pkgLen;
+      const expected = second ? spec.alternate!.replyLength : spec.replyLength;
+      const bad = reply[9] !== 0 || pkgLen !== expected || have > HEADER + pkgLen;
       have = 0;
       const now = process.hrtime.bigint();
       if (phase === 'measure' && sentAt >= windowStart) {

@@ -7,10 +7,29 @@ import { formatTable, writeResultFile } from './report.js';
 import type { Scenario, ScenarioOptions } from './scenario.js';
 import { codecScenario } from './scenarios/codec.js';
 import { storageScenario } from './scenarios/storage.js';
+import {
+  downloadLargeScenario,
+  downloadSmallScenario,
+  mixedScenario,
+  uploadLargeScenario,
+  uploadSmallScenario,
+} from './scenarios/storage-ops.js';
 import { trackerScenario } from './scenarios/tracker.js';
 
-/** Every scenario, by name. A new scenario is one file in scenarios/ and one line here. */
-const SCENARIOS: readonly Scenario[] = [codecScenario, trackerScenario, storageScenario];
+/**
+ * Every scenario, by name. A new scenario is one file in scenarios/ and one line here (one per
+ * line, so that additions from several branches merge cleanly).
+ */
+const SCENARIOS: readonly Scenario[] = [
+  codecScenario,
+  trackerScenario,
+  storageScenario,
+  uploadSmallScenario,
+  downloadSmallScenario,
+  mixedScenario,
+  uploadLargeScenario,
+  downloadLargeScenario,
+];
 
 /** From dist/_test/bench/main.js back to the repository. */
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));

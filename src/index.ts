@@ -20,3 +20,16 @@ export * from './common/pool.js';
 export * from './client/index.js';
 export * from './tracker/index.js';
 export * from './storage/index.js';
+export { FastDfsClient } from './client/fastdfs-client.js';
+export type {
+  CallOptions,
+  FastDfsFileInfo,
+  RangeOptions,
+  SlaveOptions,
+  SourceOptions,
+  TrackerRole,
+  UploadOptions as FastDfsUploadOptions,
+} from './client/fastdfs-client.js';
+export type { FastDfsClientOptions } from './client/fastdfs-client-options.js';
+export { parseTrackerAddress } from './client/fastdfs-client-options.js';
+export type { UploadSource } from './client/fastdfs-client-source.js';

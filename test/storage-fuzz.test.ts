@@ -15,12 +15,21 @@ import { prng, testSeed, type Prng } from './support/prng.js';
 const CONNECTIONS = 400;
 const TIME_BUDGET_MS = 15_000;
 const COMMANDS = [...Object.values(S).filter((c) => c !== S.QUIT), 0, 7, 99, 200, 255];
-const WHOLE_COMMANDS = COMMANDS.filter((c) => !isStreamedStorageRequest(c));
+// Requests answered by one whole reply on a connection that stays open: not the streamed
+// uploads, and not FETCH_ONE_PATH_BINLOG, whose reply is close-delimited (§1.4).
+const WHOLE_COMMANDS = COMMANDS.filter(
+  (c) => !isStreamedStorageRequest(c) && c !== S.FETCH_ONE_PATH_BINLOG,
+);
 
-/** Recorded request frames from clients (uploads, downloads, metadata, ...). */
+/** Recorded request frames from clients (uploads, downloads, metadata, ...), without the
+ * close-delimited FETCH_ONE_PATH_BINLOG, after which the server hangs up (§1.4). */
 const RECORDED = loadPackets()
   .filter((p) => p.server === 'storage')
-  .flatMap((p) => p.frames.filter((f) => f.from !== 'server' && f.cmd !== S.QUIT))
+  .flatMap((p) =>
+    p.frames.filter(
+      (f) => f.from !== 'server' && f.cmd !== S.QUIT && f.cmd !== S.FETCH_ONE_PATH_BINLOG,
+    ),
+  )
   .map((f) => Buffer.concat([Buffer.from(f.headerHex, 'hex'), frameBody(f)]));
 
 /** A frame the decoder accepts whole: a request of a non-streamed command, or a recorded one. */

@@ -28,11 +28,11 @@ import { CEILING, reportVerdicts } from './storage-verdicts.js';
 
 const SCENARIO = 'storage';
 const CONNECTIONS = [1, 16, 64] as const;
-const SMALL = 4 * 1024;
+export const SMALL = 4 * 1024;
 const EXT = 'dat';
 const MiB = 1024 * 1024;
 
-interface Sizes {
+export interface Sizes {
   /** The "256 MiB" transfers, and how many of each. */
   large: number;
   repeats: number;
@@ -40,20 +40,22 @@ interface Sizes {
   huge: number;
 }
 
-const FULL: Sizes = { large: 256 * MiB, repeats: 3, huge: 1024 * MiB };
-const SMOKE: Sizes = { large: 4 * MiB, repeats: 1, huge: 16 * MiB };
+export const FULL: Sizes = { large: 256 * MiB, repeats: 3, huge: 1024 * MiB };
+export const SMOKE: Sizes = { large: 4 * MiB, repeats: 1, huge: 16 * MiB };
 
 /** A server under test as the measurements see it. */
-interface Server extends Endpoint {
+export interface Server extends Endpoint {
   pid: number | undefined;
   logFile: string | undefined;
 }
 
 /** A 4 KiB load: the request frame sent over and over, and the reply body length expected. */
-interface SmallLoad {
+export interface SmallLoad {
   name: string;
   frame: Buffer;
   replyLength: number;
+  /** Sent in turn with `frame` (the mixed load). */
+  alternate?: { frame: Buffer; replyLength: number };
 }
 
 const sizeName = (n: number): string =>
@@ -63,12 +65,12 @@ function warmupMs(options: ScenarioOptions): number {
   return options.smoke ? 50 : Math.min(1000, Math.max(200, options.durationS * 100));
 }
 
-function levels(options: ScenarioOptions): readonly number[] {
+export function levels(options: ScenarioOptions): readonly number[] {
   return options.concurrencySet ? [options.concurrency] : CONNECTIONS;
 }
 
 /** Upload one 4 KiB file: the reply length of uploads, and a file for the download load. */
-async function smallLoads(target: StorageBenchTarget): Promise<SmallLoad[]> {
+export async function smallLoads(target: StorageBenchTarget): Promise<SmallLoad[]> {
   const probe = await uploadLarge(target, SMALL, target.storePathIndex, EXT);
   if (probe.status !== 0)
     throw new Error(`storage: a 4 KiB upload failed (status ${probe.status})`);
@@ -113,7 +115,7 @@ async function serverFields(
   };
 }
 
-async function measureLoad(
+export async function measureLoad(
   label: string,
   server: Server,
   load: SmallLoad,
@@ -128,6 +130,7 @@ async function measureLoad(
     port: server.port,
     frame: load.frame,
     replyLength: load.replyLength,
+    ...(load.alternate ? { alternate: load.alternate } : {}),
     connections,
     durationMs: options.durationS * 1000,
     warmupMs: warmupMs(options),
@@ -154,7 +157,7 @@ async function measureLoad(
 }
 
 /** `repeats` uploads of `size` bytes, then as many downloads of the last one; two rows. */
-async function measureLarge(
+export async function measureLarge(
   where: string,
   server: Server,
   target: StorageBenchTarget | undefined,

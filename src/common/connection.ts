@@ -95,7 +95,10 @@ export class FramedConnection {
     );
     duplex.on('close', () => {
       clearTimeout(this.quitTimer);
-      this.fail(this.closedError(`connection to ${this.server} closed`));
+      // A close-delimited reply (§1.4) whose end is held back for a full sink completes on the
+      // sink's drain: the close that follows the peer's end is no failure of it.
+      const held = this.reader.ended && this.queue[0]?.req.reply.kind === 'close-delimited';
+      if (!held) this.fail(this.closedError(`connection to ${this.server} closed`));
       onClosed();
     });
   }

@@ -296,7 +296,12 @@ export class ServerConnection<S> {
       const sent = await this.pipeBody(reply.closeDelimited, undefined);
       const trailer = Buffer.allocUnsafe(8);
       trailer.writeBigInt64BE(BigInt(sent));
-      this.socket.end(trailer);
+      // Let the text and trailer reach the peer before the socket goes: destroy() drops
+      // what is still buffered.
+      await new Promise<void>((resolve) => {
+        this.socket.once('close', () => resolve());
+        this.socket.end(trailer, () => resolve());
+      });
       this.close();
       return;
     }

@@ -13,6 +13,7 @@ import { FramedServer } from '../common/framed-server.js';
 import { silentLogger, type Logger } from '../common/logger.js';
 import type { RandomSource } from '../protocol/file-id/random.js';
 import { TrackerReporters, type ReporterTiming, type StartupResult } from './reporter/index.js';
+import { flagPathsToRecover, runDiskRecovery, type PathRecoveryResult } from './recovery/index.js';
 import { StorageHost } from './server-host.js';
 import { StorageRuntime, type StorageServiceContext } from './service/context.js';
 import { storageHandler } from './service/dispatch.js';
@@ -37,6 +38,8 @@ export interface StorageServerEvents {
   status: [status: number, fromLeader: boolean];
   /** The start-up sequence with the trackers is done (§9.13); the reporters run. */
   started: [result: StartupResult];
+  /** A store path was recovered from a peer (§8.8), or its recovery was skipped. */
+  recovered: [result: PathRecoveryResult];
   /** The start-up sequence failed for good (e.g. no tracker knows our group). */
   error: [error: Error];
 }
@@ -108,6 +111,8 @@ export class StorageServer extends EventEmitter<StorageServerEvents> {
       ...(this.options.fs ? { fs: this.options.fs } : {}),
     });
     await store.open();
+    // §8.8: an emptied store path is flagged before anything else can fail.
+    await flagPathsToRecover(store);
     const runtime = new StorageRuntime(config.groupName);
     const ctx: StorageServiceContext = { store, runtime, logger };
     const framed = new FramedServer<StorageSession>({
@@ -143,6 +148,18 @@ export class StorageServer extends EventEmitter<StorageServerEvents> {
       host,
       logger,
       ...(this.options.reporterTiming ? { timing: this.options.reporterTiming } : {}),
+      // §8.8: store paths that came back empty are recovered before we join.
+      beforeReports: async (startup, link) => {
+        const results = await runDiskRecovery({
+          config,
+          store,
+          startup,
+          link,
+          port: this.boundPort,
+          logger,
+        });
+        for (const r of results) this.emit('recovered', r);
+      },
     });
     const diskTimer = setInterval(() => {
       store.refreshDiskUsage().catch((err: unknown) => {

@@ -29,3 +29,4 @@ export * from './tracker-identity.js';
 export * from './tracker-parameters.js';
 export * from './tracker-admin.js';
 export * from './tracker-sys-files.js';
+export * from './recovery.js';

@@ -51,6 +51,8 @@ export interface TrackerReportersOptions {
   logger?: Logger;
   /** Millisecond overrides (tests); the rest comes from the configuration. */
   timing?: Partial<ReporterTiming>;
+  /** Runs after the start-up sequence, before the report loops join (disk recovery, §8.8). */
+  beforeReports?: (startup: StartupResult, link: LinkOptions) => Promise<void>;
 }
 
 /** The tracker leader as the leader's beat replies named it. */
@@ -106,6 +108,8 @@ export class TrackerReporters extends EventEmitter<ReporterEventMap> {
       retryMs: this.timing.retryMs,
       logger: this.logger,
     });
+    if (this.abort.signal.aborted) throw new FdfsError('ERR_ABORTED', 'reporters stopped');
+    await this.options.beforeReports?.(result, this.link);
     if (this.abort.signal.aborted) throw new FdfsError('ERR_ABORTED', 'reporters stopped');
     this.result = result;
     const state = new ReportState(

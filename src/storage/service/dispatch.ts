@@ -1,6 +1,6 @@
-// The storage's command table (§6): the client-facing commands of §6.1 and the receiving side of
-// replication (9, 16–19, 25, 35, 37, 40; sync.ts). Disk recovery (26) and trunk (27–33), later
-// issues, and any unknown code answers EINVAL with the connection kept; a
+// The storage's command table (§6): the client-facing commands of §6.1, the receiving side of
+// replication (9, 16–19, 25, 35, 37, 40; sync.ts) and FETCH_ONE_PATH_BINLOG (26, disk recovery).
+// Trunk (27–33), a later round, and any unknown code answers EINVAL with the connection kept; a
 // streamed one has its content drained (up to 1 MiB) or the connection closed (§16 #20).
 import type { ServerHandler, ServerReply } from '../../common/server-connection.js';
 import { StorageCommand as S } from '../../protocol/commands.js';
@@ -11,6 +11,7 @@ import type { StorageServiceContext } from './context.js';
 import * as files from './files.js';
 import * as metadata from './metadata.js';
 import * as misc from './misc.js';
+import * as recovery from './recovery.js';
 import type { Handler, StorageRequest } from './reply.js';
 import { StorageSession } from './session.js';
 import * as sync from './sync.js';
@@ -32,6 +33,7 @@ const TABLE: readonly (readonly [number, Handler])[] = [
   [S.GET_METADATA, metadata.getMetadata],
   [S.ACTIVE_TEST, misc.activeTest],
   [S.QUIT, misc.quit],
+  [S.FETCH_ONE_PATH_BINLOG, recovery.fetchOnePathBinlog],
   [S.REPORT_SERVER_ID, sync.reportServerId],
   [S.SYNC_CREATE_FILE, sync.syncCreate],
   [S.SYNC_UPDATE_FILE, sync.syncCreate],

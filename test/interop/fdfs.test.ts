@@ -1,0 +1,4 @@
+// fdfs@1.0.4 from npm against a live cluster of ours: every call the client has (promise-client-cases.ts).
+import { describePromiseClient } from './promise-client-cases.js';
+
+describePromiseClient('fdfs', '1.0.4');
