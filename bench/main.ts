@@ -15,6 +15,7 @@ import {
   uploadSmallScenario,
 } from './scenarios/storage-ops.js';
 import { trackerScenario } from './scenarios/tracker.js';
+import { replicationScenario } from './scenarios/replication.js';
 
 /**
  * Every scenario, by name. A new scenario is one file in scenarios/ and one line here (one per
@@ -29,6 +30,7 @@ const SCENARIOS: readonly Scenario[] = [
   mixedScenario,
   uploadLargeScenario,
   downloadLargeScenario,
+  replicationScenario,
 ];
 
 /** From dist/_test/bench/main.js back to the repository. */
