@@ -16,6 +16,8 @@ import type { Store } from '../store/index.js';
 import { SyncTask } from './sync-task.js';
 
 const PUSH_TO = new Set<number>([S.ACTIVE, S.WAIT_SYNC, S.SYNCING, S.ONLINE]);
+/** Lanes with sync_max_threads = auto (C: the CPU count); a lane waits on one round trip at a time. */
+const AUTO_LANES = 8;
 const GONE = new Set<number>([S.DELETED, S.IP_CHANGED, S.NONE]);
 
 export interface PeerTasksOptions {
@@ -107,7 +109,7 @@ export class PeerSyncTasks {
       marks: this.marks,
       markFile,
       mark,
-      lanes: config.syncMaxThreads === 'auto' ? 4 : Math.max(1, config.syncMaxThreads),
+      lanes: config.syncMaxThreads === 'auto' ? AUTO_LANES : Math.max(1, config.syncMaxThreads),
       connectTimeoutMs: config.connectTimeout * 1000,
       networkTimeoutMs: config.networkTimeout * 1000,
       logger,

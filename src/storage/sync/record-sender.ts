@@ -3,7 +3,7 @@
 // rename on ENOENT → create under the new name). EEXIST and ENOENT where C counts them as
 // success are success here too, so a record sent twice does no harm.
 import { createReadStream } from 'node:fs';
-import { lstat } from 'node:fs/promises';
+import { lstat, readFile } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import type { FramedConnection } from '../../common/connection.js';
 import { isFdfsError } from '../../common/errors.js';
@@ -29,6 +29,15 @@ export interface SendContext {
 export type SendOutcome = 'sent' | 'skipped';
 
 const EMPTY = { kind: 'whole', maxLength: 0 } as const;
+const SMALL_FILE = 64 * 1024;
+
+/** The first `size` bytes of the file (it may have grown since its lstat: the size sent wins). */
+async function readWhole(path: string, size: number): Promise<Buffer> {
+  if (size === 0) return Buffer.alloc(0);
+  const data = await readFile(path);
+  if (data.length < size) throw new Error(`${path}: shorter than its size while being sent`);
+  return data.subarray(0, size);
+}
 
 async function lstatOrUndefined(path: string): Promise<Stats | undefined> {
   try {
@@ -68,8 +77,11 @@ async function sendWhole(
     filename,
     fileSize: stats.size,
   });
+  // Small files are read whole and sent in one write (a stream per file costs more than the file).
   const content =
-    stats.size === 0 ? Buffer.alloc(0) : createReadStream(path, { end: stats.size - 1 });
+    stats.size <= SMALL_FILE
+      ? await readWhole(path, stats.size)
+      : createReadStream(path, { end: stats.size - 1 });
   await tolerate(
     conn.request({ cmd, body: p.prefix, content, contentLength: stats.size, reply: EMPTY }),
     [Errno.EEXIST],
