@@ -16,6 +16,7 @@ import {
   uploadSmallScenario,
 } from './scenarios/storage-ops.js';
 import { trackerScenario } from './scenarios/tracker.js';
+import { replicationScenario } from './scenarios/replication.js';
 
 /**
  * Every scenario, by name. A new scenario is one file in scenarios/ and one line here (one per
@@ -30,6 +31,7 @@ const SCENARIOS: readonly Scenario[] = [
   mixedScenario,
   uploadLargeScenario,
   downloadLargeScenario,
+  replicationScenario,
   failoverScenario,
 ];
 

@@ -100,6 +100,19 @@ test(
       await client.append(addr(b), appender, { content: part2 });
       onB.push({ id: appender, content: Buffer.concat([part1, part2]) });
 
+      // Push sync copies B's files to A; wait for it, so A's binlog is complete before the copy.
+      const deadline0 = Date.now() + 60_000;
+      for (const e of onB) {
+        while (
+          !(await client.downloadToBuffer(addr(a), e.id).then(
+            (g) => g.equals(e.content),
+            () => false,
+          ))
+        ) {
+          assert.ok(Date.now() < deadline0, `${e.id} never reached A by push sync`);
+          await sleep(20);
+        }
+      }
       // A as B's replica; plus the line C writes for a slave link (§16 #2).
       await a.stop();
       const target = parseFileId(onA[1]!.id).logicName;

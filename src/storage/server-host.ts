@@ -36,9 +36,11 @@ export interface StorageHostOptions {
   logger: Logger;
   /** Our status at a tracker changed (for StorageServer's 'status' event). */
   onStatusChange?: (status: number, fromLeader: boolean) => void;
+  /** The leader's member list arrived (push replication starts and stops its tasks, §8.6). */
+  onMembers?: (members: readonly StorageBrief[]) => void;
+  /** A peer of the group is not ACTIVE yet (faster beats, issue 5). */
+  membershipChanging?: () => boolean;
 }
-
-const NO_TIMESTAMPS: ReadonlyMap<string, number> = new Map();
 
 export class StorageHost implements ReporterHost {
   /** Our address as the trackers see it (GET_MY_IP), the first answer. */
@@ -90,9 +92,13 @@ export class StorageHost implements ReporterHost {
     return spaces.map((s) => ({ totalMb: s.totalMb, freeMb: s.freeMb }));
   }
 
-  /** Replication (issue 5) fills this: per source, every change up to this time is here. */
+  /** Per source, the newest record timestamp applied from it (§8.5 last_sync_src_timestamp). */
   syncTimestamps(): ReadonlyMap<string, number> {
-    return NO_TIMESTAMPS;
+    return this.options.runtime.syncedFrom;
+  }
+
+  membershipChanging(): boolean {
+    return this.options.membershipChanging?.() === true;
   }
 
   onGroupName(groupName: string): void {
@@ -157,6 +163,7 @@ export class StorageHost implements ReporterHost {
 
   onGroupMembers(members: readonly StorageBrief[]): void {
     this.members = members;
+    this.options.onMembers?.(members);
   }
 
   /** §8.7: the source (or none) of our initial copy; saved in `.data_init_flag` before we go on. */

@@ -2,7 +2,8 @@
 // the first start), binds bind_addr:port and serves the §6.1 commands, then starts one tracker
 // reporter per tracker_server (§9.13) without waiting for them; it also refreshes the free space
 // of every store path each stat_report_interval (the store saves its counters every
-// sync_stat_file_interval). close() stops the reporters, closes every connection, waits for the
+// sync_stat_file_interval). The leader's member list drives one push-replication task per peer
+// (§8.6). close() stops the sync tasks and the reporters, closes every connection, waits for the
 // requests in progress, saves the counters and closes the store.
 import { access } from 'node:fs/promises';
 import { EventEmitter } from 'node:events';
@@ -19,6 +20,7 @@ import { StorageRuntime, type StorageServiceContext } from './service/context.js
 import { storageHandler } from './service/dispatch.js';
 import type { StorageSession } from './service/session.js';
 import { Store, type StoreFs } from './store/index.js';
+import { PeerSyncTasks } from './sync/peer-tasks.js';
 import { dataInitFlagPath } from './store/init.js';
 
 export interface StorageServerOptions {
@@ -54,6 +56,7 @@ interface Running {
   host: StorageHost;
   diskTimer: NodeJS.Timeout;
   runtime: StorageRuntime;
+  sync: PeerSyncTasks;
 }
 
 export class StorageServer extends EventEmitter<StorageServerEvents> {
@@ -96,6 +99,11 @@ export class StorageServer extends EventEmitter<StorageServerEvents> {
     return this.running?.host;
   }
 
+  /** The push-replication tasks toward the peers (§8.6). */
+  get sync(): PeerSyncTasks | undefined {
+    return this.running?.sync;
+  }
+
   private async start(): Promise<AddressInfo> {
     const { config, logger } = this;
     if (config.disabled) throw new FdfsError('ERR_CONFIG', `${config.file}: disabled = true`);
@@ -133,7 +141,16 @@ export class StorageServer extends EventEmitter<StorageServerEvents> {
       throw err;
     }
     this.boundPort = address.port;
-    const host = new StorageHost({
+    // §8.6: one push task per peer of the group, from the leader's member list.
+    const sync: PeerSyncTasks = new PeerSyncTasks({
+      config,
+      store,
+      groupName: () => runtime.groupName,
+      self: () => ({ id: host.ownId, ips: host.ownIps, port: this.boundPort }),
+      useStorageId: () => host.params?.useStorageId === true,
+      logger,
+    });
+    const host: StorageHost = new StorageHost({
       config,
       store,
       runtime,
@@ -142,6 +159,8 @@ export class StorageServer extends EventEmitter<StorageServerEvents> {
       upTime: this.now(),
       logger,
       onStatusChange: (status, fromLeader) => this.emit('status', status, fromLeader),
+      onMembers: (members) => sync.update(members),
+      membershipChanging: () => sync.membershipChanging(),
     });
     const reporters = new TrackerReporters({
       config,
@@ -167,7 +186,7 @@ export class StorageServer extends EventEmitter<StorageServerEvents> {
       });
     }, config.statReportInterval * 1000);
     diskTimer.unref();
-    this.running = { store, framed, reporters, host, diskTimer, runtime };
+    this.running = { store, framed, reporters, host, diskTimer, runtime, sync };
     logger.info({ address: address.address, port: address.port }, 'storage listening');
     if (config.compressBinlog) {
       // Not a config warning: C's own samples set it, and they must load cleanly (issue 2).
@@ -207,8 +226,11 @@ export class StorageServer extends EventEmitter<StorageServerEvents> {
     if (this.starting) await this.starting.catch(() => undefined);
     const running = this.running;
     if (!running) return;
-    const { store, framed, reporters, diskTimer, runtime, host } = running;
+    const { store, framed, reporters, diskTimer, runtime, host, sync } = running;
     clearInterval(diskTimer);
+    if (!(await settlesWithin(sync.close(), CLOSE_WAIT_MS))) {
+      this.logger.warn('sync tasks still stopping; closing anyway');
+    }
     // A tracker that never answers holds a start-up call until network_timeout: don't wait on it.
     if (!(await settlesWithin(reporters.stop(), CLOSE_WAIT_MS))) {
       this.logger.warn('tracker reporters still stopping; closing anyway');

@@ -29,7 +29,8 @@ export async function binlogRecords(node: StorageNode): Promise<BinlogRecord[]> 
 /**
  * Give `replica` (stopped) every file `source` holds in store path 0 and, in its binlog, the
  * source's own records in lower case, as push sync would have left them; `extraLines` (raw binlog
- * text) are appended after them. Returns the number of records appended.
+ * text) are appended after them; records push sync already wrote there are skipped. Returns the
+ * number of the source's own records (appended or already there).
  */
 export async function copyAsReplica(
   source: StorageNode,
@@ -44,7 +45,12 @@ export async function copyAsReplica(
     await cp(join(from, rel), join(to, rel), { preserveTimestamps: true, verbatimSymlinks: true });
   }
   const own = (await binlogRecords(source)).filter((r) => r.op >= 'A' && r.op <= 'Z');
-  const lines = own.map((r) => formatBinlogLine({ ...r, op: r.op.toLowerCase() } as BinlogRecord));
+  // Records push sync already left on the replica are not written twice.
+  const key = (r: BinlogRecord): string => `${r.op.toLowerCase()} ${r.filename}`;
+  const present = new Set((await binlogRecords(replica).catch(() => [])).map(key));
+  const lines = own
+    .filter((r) => !present.has(key(r)))
+    .map((r) => formatBinlogLine({ ...r, op: r.op.toLowerCase() } as BinlogRecord));
   await appendFile(binlogPath(replica), lines.join('') + extraLines, 'latin1');
   return own.length;
 }
