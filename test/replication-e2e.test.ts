@@ -6,15 +6,14 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { StorageClient, type StorageAddress } from '#src/client/index.js';
+import { StorageClient } from '#src/client/index.js';
 import { isFdfsError } from '#src/common/errors.js';
 import type { MetadataEntry } from '#src/protocol/metadata.js';
-import { StorageStatus } from '#src/protocol/status.js';
 import { Cluster } from './support/cluster.js';
-import { waitActive, waitListed, type StorageNode } from './support/cluster-storage.js';
+import type { StorageNode } from './support/cluster-storage.js';
 import type { TrackerNode } from './support/cluster-tracker.js';
 import { prng, testSeed } from './support/prng.js';
-import { finishFullCopy } from './support/recovery-support.js';
+import { addressOf as addr, startStoragePair } from './support/recovery-support.js';
 
 const FILES = 300;
 const BACKLOG = 2000;
@@ -29,23 +28,13 @@ const client = new StorageClient({ connectTimeoutMs: 2000, networkTimeoutMs: 20_
 before(async () => {
   cluster = new Cluster('replication');
   tracker = await cluster.startTracker();
-  a = await cluster.startStorage({ trackers: [tracker] });
-  await waitActive(tracker, [a]);
-  b = await cluster.startStorage({ trackers: [tracker] });
-  await waitListed(tracker, [b], [StorageStatus.WAIT_SYNC, StorageStatus.ACTIVE]);
-  // §8.7's source side is not ours yet: the test reports B's full copy done (an empty group).
-  await finishFullCopy(tracker, b);
-  await waitActive(tracker, [a, b]);
+  ({ a, b } = await startStoragePair(cluster, tracker));
 });
 
 after(async () => {
   await client.close();
   await cluster?.destroy();
 });
-
-function addr(s: StorageNode): StorageAddress {
-  return { host: s.host, port: s.port };
-}
 
 /** The file's content on `node`, or undefined while it is not there. */
 async function contentOn(node: StorageNode, id: string): Promise<Buffer | undefined> {

@@ -8,20 +8,15 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { StorageClient, type StorageAddress } from '#src/client/index.js';
+import { StorageClient } from '#src/client/index.js';
 import { parseFileId } from '#src/protocol/file-id/index.js';
 import type { MetadataEntry } from '#src/protocol/metadata.js';
 import { StorageStatus } from '#src/protocol/status.js';
 import { Cluster } from './support/cluster.js';
-import {
-  groupMembers,
-  waitActive,
-  waitListed,
-  type StorageNode,
-} from './support/cluster-storage.js';
+import { groupMembers, waitActive, type StorageNode } from './support/cluster-storage.js';
 import type { TrackerNode } from './support/cluster-tracker.js';
 import { prng, testSeed } from './support/prng.js';
-import { finishFullCopy, logRecords } from './support/recovery-support.js';
+import { addressOf as addr, logRecords, startStoragePair } from './support/recovery-support.js';
 
 const FILES = 600;
 const T = { timeout: 180_000 };
@@ -42,22 +37,13 @@ before(async () => {
   cluster = new Cluster('recovery');
   tracker = await cluster.startTracker();
   const config = { disk_recovery_threads: 4 };
-  a = await cluster.startStorage({ trackers: [tracker], config });
-  await waitActive(tracker, [a]);
-  b = await cluster.startStorage({ trackers: [tracker], config });
-  await waitListed(tracker, [b], [StorageStatus.WAIT_SYNC, StorageStatus.ACTIVE]);
-  await finishFullCopy(tracker, b);
-  await waitActive(tracker, [a, b]);
+  ({ a, b } = await startStoragePair(cluster, tracker, config));
 });
 
 after(async () => {
   await client.close();
   await cluster?.destroy();
 });
-
-function addr(s: StorageNode): StorageAddress {
-  return { host: s.host, port: s.port };
-}
 
 async function uploadAll(): Promise<Expected[]> {
   const rnd = prng(testSeed());

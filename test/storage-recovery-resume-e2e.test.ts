@@ -9,15 +9,15 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir, rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { StorageClient, type StorageAddress } from '#src/client/index.js';
+import { StorageClient } from '#src/client/index.js';
 import { parseFileId } from '#src/protocol/file-id/index.js';
 import type { MetadataEntry } from '#src/protocol/metadata.js';
 import { StorageStatus } from '#src/protocol/status.js';
 import { Cluster } from './support/cluster.js';
-import { waitActive, waitListed, type StorageNode } from './support/cluster-storage.js';
+import { waitActive, type StorageNode } from './support/cluster-storage.js';
 import type { TrackerNode } from './support/cluster-tracker.js';
 import { prng, testSeed, type Prng } from './support/prng.js';
-import { finishFullCopy, logRecords } from './support/recovery-support.js';
+import { addressOf as addr, logRecords, startStoragePair } from './support/recovery-support.js';
 import { copyAsReplica, recoveryState } from './support/recovery-replica.js';
 
 const ON_A = 200;
@@ -41,22 +41,13 @@ before(async () => {
   cluster = new Cluster('recovery-resume');
   tracker = await cluster.startTracker();
   const config = { disk_recovery_threads: THREADS };
-  a = await cluster.startStorage({ trackers: [tracker], config });
-  await waitActive(tracker, [a]);
-  b = await cluster.startStorage({ trackers: [tracker], config });
-  await waitListed(tracker, [b], [StorageStatus.WAIT_SYNC, StorageStatus.ACTIVE]);
-  await finishFullCopy(tracker, b);
-  await waitActive(tracker, [a, b]);
+  ({ a, b } = await startStoragePair(cluster, tracker, config));
 });
 
 after(async () => {
   await client.close();
   await cluster?.destroy();
 });
-
-function addr(s: StorageNode): StorageAddress {
-  return { host: s.host, port: s.port };
-}
 
 /** `count` files (every 8th empty, every 5th with metadata) uploaded to `node`, 8 at a time. */
 async function uploadSet(node: StorageNode, count: number, rnd: Prng): Promise<Expected[]> {

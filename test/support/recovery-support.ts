@@ -6,7 +6,40 @@ import { FramedConnection } from '#src/common/connection.js';
 import { TrackerCommand } from '#src/protocol/commands.js';
 import { encodeReportStatusRequest } from '#src/protocol/messages/tracker-reports.js';
 import { StorageStatus } from '#src/protocol/status.js';
-import { groupMembers, type StorageNode, type TrackerAddress } from './cluster-storage.js';
+import type { StorageAddress } from '#src/client/index.js';
+import type { ConfigValues } from './cluster-node.js';
+import type { Cluster } from './cluster.js';
+import {
+  groupMembers,
+  waitActive,
+  waitListed,
+  type StorageNode,
+  type TrackerAddress,
+} from './cluster-storage.js';
+import type { TrackerNode } from './cluster-tracker.js';
+
+/**
+ * A group of two storages, A then B, both ACTIVE: A starts alone, B joins the group with A, and
+ * B's full copy is reported done (finishFullCopy), as the tests of replication and recovery need.
+ */
+export async function startStoragePair(
+  cluster: Cluster,
+  tracker: TrackerNode,
+  config?: ConfigValues,
+): Promise<{ a: StorageNode; b: StorageNode }> {
+  const a = await cluster.startStorage({ trackers: [tracker], ...(config ? { config } : {}) });
+  await waitActive(tracker, [a]);
+  const b = await cluster.startStorage({ trackers: [tracker], ...(config ? { config } : {}) });
+  await waitListed(tracker, [b], [StorageStatus.WAIT_SYNC, StorageStatus.ACTIVE]);
+  await finishFullCopy(tracker, b);
+  await waitActive(tracker, [a, b]);
+  return { a, b };
+}
+
+/** A storage node's address, for StorageClient calls. */
+export function addressOf(s: StorageNode): StorageAddress {
+  return { host: s.host, port: s.port };
+}
 
 /**
  * The source's half of §8.7 step 4, for a storage waiting in WAIT_SYNC: REPORT_STATUS (76)
