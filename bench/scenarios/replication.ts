@@ -8,7 +8,6 @@ import { StorageClient, type StorageAddress } from '#src/client/index.js';
 import { StorageStatus } from '#src/protocol/status.js';
 import { Cluster } from '../../test/support/cluster.js';
 import { waitActive, waitListed, type StorageNode } from '../../test/support/cluster-storage.js';
-import { finishFullCopy } from '../../test/support/recovery-support.js';
 import { LatencyRecorder, makeRow, type ResultRow } from '../report.js';
 import type { Scenario, ScenarioOptions } from '../scenario.js';
 import { dataLocations, type DataLocation } from '../storage-target.js';
@@ -154,6 +153,30 @@ async function measureCatchUp(
   });
 }
 
+/** The first file uploaded to A once both are ACTIVE: its reply -> readable on B (C: ≈ 60 s). */
+async function measureFirstFile(
+  client: StorageClient,
+  a: StorageNode,
+  b: StorageNode,
+  where: string,
+): Promise<ResultRow> {
+  const latency = new LatencyRecorder();
+  const started = process.hrtime.bigint();
+  const id = await client.upload(addr(a), { content: Buffer.alloc(FILE_SIZE, 0x62), ext: 'bin' });
+  const replied = process.hrtime.bigint();
+  const ok = await waitOnPeer(client, addr(b), id, 120_000);
+  if (ok) latency.recordSince(replied);
+  return makeRow({
+    scenario: SCENARIO,
+    label: `${where}: first file of a freshly formed group on the peer after both ACTIVE (target < 1 s)`,
+    concurrency: 1,
+    ops: ok ? 1 : 0,
+    errors: ok ? 0 : 1,
+    elapsedNs: process.hrtime.bigint() - started,
+    latency,
+  });
+}
+
 async function runAt(location: DataLocation, options: ScenarioOptions): Promise<ResultRow[]> {
   const cluster = new Cluster(`bench-replication-${location.name}`, location.dir);
   const client = new StorageClient({ connectTimeoutMs: 2000, networkTimeoutMs: 30_000 });
@@ -163,14 +186,16 @@ async function runAt(location: DataLocation, options: ScenarioOptions): Promise<
     await waitActive(tracker, [a]);
     const b = await cluster.startStorage({ trackers: [tracker] });
     await waitListed(tracker, [b], [StorageStatus.WAIT_SYNC, StorageStatus.ACTIVE]);
-    await finishFullCopy(tracker, b);
+    // §8.7: A copies to B and reports it; B's next beat makes it ACTIVE.
     await waitActive(tracker, [a, b]);
     const where = `${location.name} (${location.fsType})`;
+    options.log(`${SCENARIO}: ${where}: first file of the freshly formed group`);
+    const first = await measureFirstFile(client, a, b, where);
     options.log(`${SCENARIO}: ${where}: lag at a steady offered load`);
     const lag = await measureLag(client, a, b, where, options);
     options.log(`${SCENARIO}: ${where}: catch-up`);
     const catchUp = await measureCatchUp(client, a, b, where, options);
-    return [lag, catchUp];
+    return [first, lag, catchUp];
   } finally {
     await client.close();
     await cluster.destroy();

@@ -40,6 +40,8 @@ export interface StorageHostOptions {
   onMembers?: (members: readonly StorageBrief[]) => void;
   /** A peer of the group is not ACTIVE yet (faster beats, issue 5). */
   membershipChanging?: () => boolean;
+  /** Changelog lines for our group (77): replication renames or removes marks (§8.4). */
+  onChangelog?: (entries: readonly ChangelogEntry[]) => void;
 }
 
 export class StorageHost implements ReporterHost {
@@ -178,6 +180,7 @@ export class StorageHost implements ReporterHost {
 
   onChangelog(entries: readonly ChangelogEntry[]): void {
     this.options.logger.info({ entries: entries.length }, 'tracker changelog for our group');
+    this.options.onChangelog?.(entries);
   }
 
   onTrunkServer(trunkServer: StorageBrief | null): void {

@@ -148,6 +148,11 @@ export class StorageServer extends EventEmitter<StorageServerEvents> {
       groupName: () => runtime.groupName,
       self: () => ({ id: host.ownId, ips: host.ownIps, port: this.boundPort }),
       useStorageId: () => host.params?.useStorageId === true,
+      // §8.7: 86 for a peer we never pushed to, 76 SYNCING/OFFLINE for a peer we copy to.
+      trackers: {
+        syncSrcReq: (destId) => reporters.syncSrcReq(destId),
+        reportStatus: (brief) => reporters.reportStatus(brief),
+      },
       logger,
     });
     const host: StorageHost = new StorageHost({
@@ -160,9 +165,10 @@ export class StorageServer extends EventEmitter<StorageServerEvents> {
       logger,
       onStatusChange: (status, fromLeader) => this.emit('status', status, fromLeader),
       onMembers: (members) => sync.update(members),
+      onChangelog: (entries) => sync.applyChangelog(entries),
       membershipChanging: () => sync.membershipChanging(),
     });
-    const reporters = new TrackerReporters({
+    const reporters: TrackerReporters = new TrackerReporters({
       config,
       host,
       logger,

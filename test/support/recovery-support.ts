@@ -1,26 +1,16 @@
-// Helpers of the disk-recovery end-to-end test (§8.8): a second storage of a group made ACTIVE
-// without push replication, a test-side content model, and the recovery lines of a storage log.
+// Helpers of the replication and disk-recovery end-to-end tests (§8.7, §8.8): a group of two
+// ACTIVE storages, and the recovery lines of a storage log.
 import { readFileSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { FramedConnection } from '#src/common/connection.js';
-import { TrackerCommand } from '#src/protocol/commands.js';
-import { encodeReportStatusRequest } from '#src/protocol/messages/tracker-reports.js';
-import { StorageStatus } from '#src/protocol/status.js';
 import type { StorageAddress } from '#src/client/index.js';
 import type { ConfigValues } from './cluster-node.js';
 import type { Cluster } from './cluster.js';
-import {
-  groupMembers,
-  waitActive,
-  waitListed,
-  type StorageNode,
-  type TrackerAddress,
-} from './cluster-storage.js';
+import { waitActive, type StorageNode } from './cluster-storage.js';
 import type { TrackerNode } from './cluster-tracker.js';
 
 /**
- * A group of two storages, A then B, both ACTIVE: A starts alone, B joins the group with A, and
- * B's full copy is reported done (finishFullCopy), as the tests of replication and recovery need.
+ * A group of two storages, A then B, both ACTIVE: A starts alone, B joins the group with A and
+ * goes ACTIVE once A's full copy to it is done (§8.7), as the tests of replication and recovery
+ * need.
  */
 export async function startStoragePair(
   cluster: Cluster,
@@ -30,8 +20,8 @@ export async function startStoragePair(
   const a = await cluster.startStorage({ trackers: [tracker], ...(config ? { config } : {}) });
   await waitActive(tracker, [a]);
   const b = await cluster.startStorage({ trackers: [tracker], ...(config ? { config } : {}) });
-  await waitListed(tracker, [b], [StorageStatus.WAIT_SYNC, StorageStatus.ACTIVE]);
-  await finishFullCopy(tracker, b);
+  // §8.7: A, B's designated source, copies to it and reports it SYNCING, then OFFLINE; B's next
+  // beat makes it ACTIVE.
   await waitActive(tracker, [a, b]);
   return { a, b };
 }
@@ -39,55 +29,6 @@ export async function startStoragePair(
 /** A storage node's address, for StorageClient calls. */
 export function addressOf(s: StorageNode): StorageAddress {
   return { host: s.host, port: s.port };
-}
-
-/**
- * The source's half of §8.7 step 4, for a storage waiting in WAIT_SYNC: REPORT_STATUS (76)
- * SYNCING, then OFFLINE, as the designated source reports when its full copy is done. Its next
- * beat then makes it ACTIVE (§9.2). Sent only while it still waits (push sync may do it first).
- */
-export async function finishFullCopy(tracker: TrackerAddress, storage: StorageNode): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const members = await groupMembers(tracker, storage.group);
-    const me = members.find((m) => m.ipAddr === storage.host && m.storagePort === storage.port);
-    if (me && me.status !== StorageStatus.WAIT_SYNC && me.status !== StorageStatus.SYNCING) {
-      if (me.status !== StorageStatus.INIT) return;
-    }
-    if (me && (me.status === StorageStatus.WAIT_SYNC || me.status === StorageStatus.SYNCING)) {
-      for (const status of [StorageStatus.SYNCING, StorageStatus.OFFLINE]) {
-        await reportStatus(tracker, storage.group, { id: me.id, ip: me.ipAddr, status });
-      }
-      return;
-    }
-    if (Date.now() > deadline) throw new Error(`${storage.name} never waited for its full copy`);
-    await sleep(100);
-  }
-}
-
-async function reportStatus(
-  tracker: TrackerAddress,
-  groupName: string,
-  s: { id: string; ip: string; status: number },
-): Promise<void> {
-  const conn = await FramedConnection.connect({
-    host: tracker.host,
-    port: tracker.port,
-    connectTimeoutMs: 2000,
-    networkTimeoutMs: 5000,
-  });
-  try {
-    await conn.request({
-      cmd: TrackerCommand.STORAGE_REPORT_STATUS,
-      body: encodeReportStatusRequest({
-        groupName,
-        brief: { id: s.id, ipAddr: s.ip, port: 0, status: s.status },
-      }),
-      reply: { kind: 'whole', maxLength: 1024 },
-    });
-  } finally {
-    conn.destroy();
-  }
 }
 
 /** The JSON log records of a storage whose `msg` starts with `prefix`. */

@@ -31,7 +31,10 @@ import {
   type IpChangedRequest,
   type SyncReportEntry,
 } from '../../protocol/messages/tracker-reports.js';
-import { decodeSyncSourceReply } from '../../protocol/messages/tracker-sync-source.js';
+import {
+  decodeSyncSourceReply,
+  encodeSyncSrcRequest,
+} from '../../protocol/messages/tracker-sync-source.js';
 import { decodeBeatResponse, type BeatResponse } from '../../protocol/structs/beat-response.js';
 import {
   decodeStorageJoinResponse,
@@ -214,4 +217,17 @@ export async function reportStatus(
 ): Promise<void> {
   const body = encodeReportStatusRequest({ groupName, brief });
   expectEmpty(C.STORAGE_REPORT_STATUS, await call(conn, C.STORAGE_REPORT_STATUS, body));
+}
+
+/** 86: the sync source of `destId` (§8.7 step 3); null: none recorded (or it is gone). */
+export async function syncSrcReq(
+  conn: FramedConnection,
+  groupName: string,
+  destId: string,
+): Promise<SyncBody | null> {
+  const body = encodeSyncSrcRequest({ groupName, destId });
+  return decodeSyncSourceReply(
+    await call(conn, C.STORAGE_SYNC_SRC_REQ, body),
+    C.STORAGE_SYNC_SRC_REQ,
+  );
 }

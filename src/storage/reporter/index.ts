@@ -6,7 +6,8 @@ import type { StorageConfig } from '../../common/config/index.js';
 import { FdfsError } from '../../common/errors.js';
 import { silentLogger, type Logger } from '../../common/logger.js';
 import type { StorageBrief } from '../../protocol/structs/storage-brief.js';
-import { reportStatus } from './calls.js';
+import type { SyncBody } from '../../protocol/structs/sync-body.js';
+import { reportStatus, syncSrcReq } from './calls.js';
 import type { ReporterEventMap } from './events.js';
 import type { ReporterHost } from './host.js';
 import { ReportState } from './report-state.js';
@@ -15,6 +16,7 @@ import { timingFromConfig, type ReporterTiming } from './timing.js';
 import { TrackerReporter } from './tracker-reporter.js';
 import {
   bindAddrsOf,
+  statusOf,
   trackerLabel,
   withShortConnection,
   type LinkOptions,
@@ -196,5 +198,30 @@ export class TrackerReporters extends EventEmitter<ReporterEventMap> {
       }),
     );
     return results.filter(Boolean).length;
+  }
+
+  /**
+   * SYNC_SRC_REQ (86) for a peer we never pushed to (§8.7 step 3): the leader first, then the
+   * others, on short connections; the first answer counts. Rejects when no tracker answered.
+   */
+  async syncSrcReq(destId: string): Promise<SyncBody | null> {
+    const state = this.state;
+    if (!state) throw new FdfsError('ERR_CLOSED', 'reporters are not started');
+    const order = state.trackers.map((_, i) => i);
+    if (state.leaderIndex > 0) order.unshift(...order.splice(state.leaderIndex, 1));
+    let last: unknown;
+    for (const i of order) {
+      const tracker = state.trackers[i]!;
+      try {
+        return await withShortConnection(tracker, this.link, true, ({ conn }) =>
+          syncSrcReq(conn, state.self.groupName, destId),
+        );
+      } catch (err) {
+        // An error status is the tracker's answer (ENOENT: the peer is INIT or unknown to it).
+        if (statusOf(err) !== undefined || this.abort.signal.aborted) throw err;
+        last = err;
+      }
+    }
+    throw last ?? new FdfsError('ERR_CLOSED', 'no tracker configured');
   }
 }

@@ -4,6 +4,9 @@
 // for ACTIVE; the peer applies records idempotently, so pushing early only shortens the lag). It
 // stops for good when the peer leaves the list or is DELETED, IP_CHANGED or NONE; a deletion
 // removes the peer's mark (§8.4). Ourselves are skipped by id and by ip:port.
+// A peer without a mark file gets its first mark from SYNC_SRC_REQ (86) and the task runs with the
+// full-copy hooks of §8.7 (full-copy.ts); the tracker changelog (77) renames marks on an IP change
+// and removes them on a deletion.
 import { join } from 'node:path';
 import type { StorageConfig } from '../../common/config/index.js';
 import type { Logger } from '../../common/logger.js';
@@ -13,6 +16,15 @@ import { EMPTY_MARK, MarkStore } from '../binlog/mark-store.js';
 import { BinlogReader } from '../binlog/reader.js';
 import { markFileName } from '../binlog/sync-files.js';
 import type { Store } from '../store/index.js';
+import type { ChangelogEntry } from '../reporter/host.js';
+import {
+  fullCopyHooks,
+  markForNewPeer,
+  PeerStatusBoard,
+  reportPeerStatus,
+  type FullCopyTrackers,
+} from './full-copy.js';
+import { owesOfflineReport } from './record-filter.js';
 import { SyncTask } from './sync-task.js';
 
 const PUSH_TO = new Set<number>([S.ACTIVE, S.WAIT_SYNC, S.SYNCING, S.ONLINE]);
@@ -28,13 +40,23 @@ export interface PeerTasksOptions {
   self: () => { id: string | undefined; ips: readonly string[]; port: number };
   /** use_storage_id from the tracker's parameters (mark file names, §8.4). */
   useStorageId: () => boolean;
+  /** 86 and 76 (§8.7); without them a new peer is pushed the whole binlog and nothing reported. */
+  trackers?: FullCopyTrackers;
   logger: Logger;
 }
 
 interface PeerEntry {
-  task: SyncTask;
+  task: SyncTask | undefined;
   markFile: string;
+  /** Stops a start still waiting for the tracker's answer to 86. */
+  abort: AbortController;
+  starting: Promise<void>;
+  /** When the source last (re)reported the peer OFFLINE (owesOfflineReport), ms. */
+  lastOfflineReport: number;
 }
+
+/** Least time between two OFFLINE reports owed after a restart. */
+const OFFLINE_REPORT_EVERY_MS = 2000;
 
 export class PeerSyncTasks {
   private readonly tasks = new Map<string, PeerEntry>();
@@ -44,6 +66,7 @@ export class PeerSyncTasks {
   private closed = false;
   /** Statuses of the other members in the last list (for faster beats while one is not ACTIVE). */
   private peerStatuses: number[] = [];
+  private readonly board = new PeerStatusBoard();
 
   constructor(private readonly o: PeerTasksOptions) {
     this.marks = new MarkStore(join(o.config.basePath, 'data', 'sync'));
@@ -51,7 +74,9 @@ export class PeerSyncTasks {
 
   /** The running tasks by peer id (tests, bench). */
   get peers(): ReadonlyMap<string, SyncTask> {
-    return new Map([...this.tasks].map(([id, e]) => [id, e.task]));
+    const out = new Map<string, SyncTask>();
+    for (const [id, e] of this.tasks) if (e.task) out.set(id, e.task);
+    return out;
   }
 
   /** A peer of the group is not ACTIVE yet (the reporters beat every 0.5 s meanwhile). */
@@ -76,6 +101,7 @@ export class PeerSyncTasks {
     if (this.closed) return;
     const others = members.filter((b) => !this.isSelf(b));
     this.peerStatuses = others.map((b) => b.status);
+    this.board.update(others);
     const listed = new Map(others.map((b) => [b.id, b]));
     for (const id of [...this.tasks.keys()]) {
       const b = listed.get(id);
@@ -85,18 +111,66 @@ export class PeerSyncTasks {
     }
     for (const b of others) {
       if (this.tasks.has(b.id) || !PUSH_TO.has(b.status) || this.closed) continue;
-      await this.startPeer(b);
+      this.startPeer(b);
     }
+    for (const b of others) this.reconcile(b);
   }
 
-  private async startPeer(b: StorageBrief): Promise<void> {
+  /** A finished full copy whose OFFLINE report was lost (crash, trackers down): report it again. */
+  private reconcile(b: StorageBrief): void {
+    const entry = this.tasks.get(b.id);
+    const trackers = this.o.trackers;
+    if (!entry?.task || !trackers || !owesOfflineReport(b.status, entry.task.mark)) return;
+    const now = Date.now();
+    if (now - entry.lastOfflineReport < OFFLINE_REPORT_EVERY_MS) return;
+    entry.lastOfflineReport = now;
+    const o = { peerId: b.id, board: this.board, trackers, logger: this.o.logger };
+    void reportPeerStatus(o, S.OFFLINE).catch(() => false);
+  }
+
+  /** Register the peer's task; it starts once its mark is known (file, or 86's answer). */
+  private startPeer(b: StorageBrief): void {
     const me = this.o.self();
     const myId = me.id ?? me.ips[0];
     if (myId === undefined) return; // not known yet; the next beat reply tries again
     const markFile = markFileName({ id: b.id, ip: b.ipAddr }, this.o.useStorageId(), me.port);
-    const mark = (await this.marks.read(markFile)) ?? EMPTY_MARK;
-    const { config, store, logger } = this.o;
-    const task = new SyncTask({
+    const abort = new AbortController();
+    const entry: PeerEntry = {
+      task: undefined,
+      markFile,
+      abort,
+      starting: Promise.resolve(),
+      lastOfflineReport: 0,
+    };
+    entry.starting = this.runPeer(b, myId, entry).catch((err: unknown) =>
+      this.o.logger.error({ err, peer: b.id }, 'starting a sync task failed'),
+    );
+    this.tasks.set(b.id, entry);
+  }
+
+  private async runPeer(b: StorageBrief, myId: string, entry: PeerEntry): Promise<void> {
+    const { config, store, logger, trackers } = this.o;
+    const signal = entry.abort.signal;
+    let mark = await this.marks.read(entry.markFile);
+    if (!mark && trackers) {
+      mark = await markForNewPeer({ peerId: b.id, myId, trackers, signal, logger });
+      if (!mark) return;
+      await this.marks.write(entry.markFile, mark);
+    }
+    mark ??= EMPTY_MARK;
+    if (signal.aborted) return;
+    const me = this.o.self();
+    const hooks = trackers
+      ? fullCopyHooks({
+          peerId: b.id,
+          board: this.board,
+          trackers,
+          // Called only once the task runs.
+          mark: () => task.mark,
+          logger,
+        })
+      : {};
+    const task: SyncTask = new SyncTask({
       myId,
       peer: { host: b.ipAddr, port: b.port },
       send: { groupName: this.o.groupName(), layout: store.layout },
@@ -107,15 +181,19 @@ export class PeerSyncTasks {
         logger,
       }),
       marks: this.marks,
-      markFile,
+      markFile: entry.markFile,
       mark,
       lanes: config.syncMaxThreads === 'auto' ? AUTO_LANES : Math.max(1, config.syncMaxThreads),
       connectTimeoutMs: config.connectTimeout * 1000,
       networkTimeoutMs: config.networkTimeout * 1000,
+      ...hooks,
       logger,
     });
-    this.tasks.set(b.id, { task, markFile });
-    logger.info({ peer: b.id, address: `${b.ipAddr}:${b.port}`, mark }, 'sync task started');
+    entry.task = task;
+    logger.info(
+      { peer: b.id, address: `${b.ipAddr}:${b.port}`, mark, port: me.port },
+      'sync task started',
+    );
     task.start();
   }
 
@@ -123,7 +201,9 @@ export class PeerSyncTasks {
     const entry = this.tasks.get(id);
     if (!entry) return;
     this.tasks.delete(id);
-    await entry.task.stop();
+    entry.abort.abort();
+    await entry.starting;
+    await entry.task?.stop();
     if (removeMark) await this.marks.remove(entry.markFile);
     this.o.logger.info({ peer: id, removeMark }, 'sync task stopped');
   }
@@ -132,7 +212,38 @@ export class PeerSyncTasks {
   async close(): Promise<void> {
     this.closed = true;
     await this.chain;
-    await Promise.all([...this.tasks.values()].map((e) => e.task.stop()));
+    await Promise.all(
+      [...this.tasks.values()].map(async (e) => {
+        e.abort.abort();
+        await e.starting;
+        await e.task?.stop();
+      }),
+    );
     this.tasks.clear();
+  }
+
+  /**
+   * Lines of the tracker's changelog (77, §9.9): a deleted peer's task stops and its mark goes; a
+   * peer whose IP changed keeps its mark under the new name (§8.4), and its task restarts from
+   * the next member list.
+   */
+  applyChangelog(entries: readonly ChangelogEntry[]): void {
+    this.chain = this.chain
+      .then(async () => {
+        const me = this.o.self();
+        const useIds = this.o.useStorageId();
+        for (const e of entries) {
+          if (e.status === S.DELETED) {
+            await this.stopPeer(e.oldId, true);
+            await this.marks.remove(markFileName({ id: e.oldId, ip: e.oldId }, useIds, me.port));
+          } else if (e.status === S.IP_CHANGED && e.newId !== '') {
+            await this.stopPeer(e.oldId, false);
+            const from = markFileName({ id: e.oldId, ip: e.oldId }, useIds, me.port);
+            const to = markFileName({ id: e.newId, ip: e.newId }, useIds, me.port);
+            if (from !== to) await this.marks.rename(from, to);
+          }
+        }
+      })
+      .catch((err: unknown) => this.o.logger.error({ err }, 'applying the changelog failed'));
   }
 }

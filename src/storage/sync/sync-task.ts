@@ -9,9 +9,10 @@ import type { Logger } from '../../common/logger.js';
 import { StorageCommand as S } from '../../protocol/commands.js';
 import { encodeReportServerId } from '../../protocol/messages/sync.js';
 import type { MarkStore } from '../binlog/mark-store.js';
-import { isSourceOp, type BinlogRecord } from '../binlog/record.js';
+import type { BinlogRecord } from '../binlog/record.js';
 import type { BinlogReader, ReadRecord } from '../binlog/reader.js';
 import type { SyncMark } from '../binlog/sync-files.js';
+import { shouldSend } from './record-filter.js';
 import {
   RangeFallback,
   RenameFallback,
@@ -36,15 +37,14 @@ export interface SyncTaskOptions {
   networkTimeoutMs?: number;
   /** Pause before a retry after a failure (default 1 s). */
   retryMs?: number;
+  /** Awaited before each batch is sent (§8.7: wait for the peer's full copy, report SYNCING). */
+  beforeBatch?: (signal: AbortSignal) => Promise<void>;
+  /** The full copy reached the binlog's end, sync_old_done saved (§8.7 step 4: report OFFLINE). */
+  onOldDataSynced?: () => Promise<void>;
   logger: Logger;
 }
 
-/** §8.6 table: upper case always; c/d/u/l/r only as designated full-copy source up to until. */
-export function shouldSend(r: BinlogRecord, mark: SyncMark): boolean {
-  if (isSourceOp(r.op)) return true;
-  if (r.op === 'a' || r.op === 'm' || r.op === 't') return false;
-  return mark.needSyncOld && !mark.syncOldDone && r.timestamp <= mark.untilTimestamp;
-}
+export { shouldSend } from './record-filter.js';
 
 /** Time33 over the name that orders the record: a rename by its old name (§16 #16 hash). */
 export function laneOf(r: BinlogRecord, lanes: number): number {
@@ -97,10 +97,13 @@ export class SyncTask {
         if (this.o.mark.needSyncOld && !this.o.mark.syncOldDone) {
           this.o.mark = { ...this.o.mark, syncOldDone: true };
           await this.saveMark();
+          await this.o.onOldDataSynced?.();
         }
         await this.o.reader.waitForData(30_000, this.abort.signal);
         continue;
       }
+      await this.o.beforeBatch?.(this.abort.signal);
+      if (this.stopped) return;
       await this.runBatch(batch);
       if (this.stopped) return;
       const last = batch[batch.length - 1]!;
