@@ -10,6 +10,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FastDfsClient } from '#src/index.js';
+import { StorageStatus } from '#src/protocol/status.js';
 import { CLI_PATH } from './support/paths.js';
 
 function isFree(port: number): Promise<boolean> {
@@ -51,7 +52,7 @@ function startDev(dataDir: string, ports: { tracker: number; storage: number }):
       '--storage-port',
       `${ports.storage}`,
       '--wait-active',
-      '3',
+      '60',
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -106,8 +107,10 @@ test(
       await untilReady(dev);
       const out = dev.output();
       assert.match(out, new RegExp(`ready: tracker 127\\.0\\.0\\.1:${ports.tracker}`));
-      assert.match(out, new RegExp(`storage 100001 +group1 +127\\.0\\.0\\.1:${ports.storage}`));
-      assert.match(out, new RegExp(`storage 100002 +group1 +127\\.0\\.0\\.1:${ports.storage + 1}`));
+      const storageLine = (id: string, port: number): RegExp =>
+        new RegExp(`storage ${id} +group1 +127\\.0\\.0\\.1:${port} +ACTIVE`);
+      assert.match(out, storageLine('100001', ports.storage));
+      assert.match(out, storageLine('100002', ports.storage + 1));
       assert.match(out, /npx fdfs upload/);
       const conf = join(dataDir, 'client.conf');
       assert.ok(existsSync(conf));
@@ -116,13 +119,16 @@ test(
       try {
         id = await client.upload(Buffer.from('through npm start'), { ext: 'txt' });
         assert.equal((await client.download(id)).toString(), 'through npm start');
-        // id_type_in_filename = id: the name carries the source's storage id.
+        // id_type_in_filename = id: the name carries the source's storage id (either storage:
+        // both are ACTIVE and writable, uploads go round robin).
         const info = await client.fileInfo(id);
-        assert.equal(info.sourceId, '100001');
+        assert.ok(['100001', '100002'].includes(info.sourceId ?? ''), info.sourceId);
+        // Ready means both ACTIVE at the tracker (LIST_STORAGE): the second storage's full copy
+        // from the first (§8.7) is done.
         const listed = await client.listStorages('group1');
-        assert.deepEqual(listed.map((s) => [s.id, s.storagePort]).sort(), [
-          ['100001', ports.storage],
-          ['100002', ports.storage + 1],
+        assert.deepEqual(listed.map((s) => [s.id, s.storagePort, s.status]).sort(), [
+          ['100001', ports.storage, StorageStatus.ACTIVE],
+          ['100002', ports.storage + 1, StorageStatus.ACTIVE],
         ]);
       } finally {
         await client.close();

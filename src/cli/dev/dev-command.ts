@@ -22,11 +22,11 @@ interface DevFlags {
 const say = (line = ''): void => void process.stdout.write(`${line}\n`);
 
 /**
- * Wait until the tracker routes uploads and lists every storage ACTIVE. A storage that joins a
- * group with a member already in it waits in WAIT_SYNC until it is synced (§8.7); after
- * `timeoutMs` the cluster is declared ready anyway, saying which storage is not ACTIVE yet.
+ * Wait until the tracker routes uploads and lists every storage ACTIVE. The second storage joins a
+ * group that already has a member: it goes WAIT_SYNC → SYNCING → OFFLINE → ACTIVE once the first
+ * has copied its files to it (§8.7). Rejects after `timeoutMs`, naming the storages not ACTIVE.
  */
-async function waitActive(layout: DevLayout, timeoutMs: number): Promise<string[]> {
+async function waitActive(layout: DevLayout, timeoutMs: number): Promise<void> {
   const client = new FastDfsClient({ trackers: [layout.trackerAddress], connectTimeoutMs: 1000 });
   const deadline = Date.now() + timeoutMs;
   try {
@@ -46,10 +46,11 @@ async function waitActive(layout: DevLayout, timeoutMs: number): Promise<string[
       } catch {
         /* not joined yet */
       }
-      if (routes && notActive.length === 0) return [];
-      if (Date.now() > deadline && routes) return notActive;
-      if (Date.now() > deadline + 60_000)
-        throw new Error(`the cluster did not start: ${notActive.join(', ')}`);
+      if (routes && notActive.length === 0) return;
+      if (Date.now() > deadline) {
+        const what = routes ? notActive.join(', ') : 'the tracker routes no upload yet';
+        throw new Error(`the cluster is not ACTIVE after ${timeoutMs / 1000} s: ${what}`);
+      }
       await new Promise((r) => setTimeout(r, 200));
     }
   } finally {
@@ -57,14 +58,15 @@ async function waitActive(layout: DevLayout, timeoutMs: number): Promise<string[
   }
 }
 
-function printReady(layout: DevLayout, cluster: DevCluster, notActive: string[]): void {
+function printReady(layout: DevLayout, cluster: DevCluster): void {
   const rel = relative(process.cwd(), layout.clientConfigPath);
   const conf = rel === '' || rel.startsWith('..') ? layout.clientConfigPath : rel;
   const confFlag = conf === 'data/client.conf' ? '' : ` -c ${conf}`;
   say();
   say(`fastdfs-ts local cluster is ready: tracker ${layout.trackerAddress}`);
-  for (const s of layout.storages) say(`  storage ${s.id}  ${DEV_GROUP}  127.0.0.1:${s.port}`);
-  for (const n of notActive) say(`  note: storage ${n} is not ACTIVE yet; it serves once synced`);
+  for (const s of layout.storages) {
+    say(`  storage ${s.id}  ${DEV_GROUP}  127.0.0.1:${s.port}  ACTIVE`);
+  }
   say(`  client.conf: ${conf}`);
   say(`  data:        ${layout.dataDir}`);
   say(`  logs:        ${[...new Set(cluster.logFiles)].join(', ')}`);
@@ -114,11 +116,11 @@ async function runDev(flags: DevFlags): Promise<number> {
     process.once('SIGTERM', onSignal);
   });
   try {
-    const notActive = await Promise.race([
-      waitActive(layout, parseCount(flags.waitActive, '--wait-active') * 1000),
-      stopped.then(() => undefined),
+    const ready = await Promise.race([
+      waitActive(layout, parseCount(flags.waitActive, '--wait-active') * 1000).then(() => true),
+      stopped.then(() => false),
     ]);
-    if (notActive !== undefined) printReady(layout, cluster, notActive);
+    if (ready) printReady(layout, cluster);
   } catch (err) {
     await stop();
     throw err;
@@ -140,7 +142,7 @@ export function registerDevCommand(program: Command): void {
       'the first storage’s port (the second takes the next)',
       '23000',
     )
-    .option('--wait-active <seconds>', 'how long to wait for both storages to be ACTIVE', '30')
+    .option('--wait-active <seconds>', 'how long to wait for both storages to be ACTIVE', '60')
     .option('--logs', 'log to the terminal instead of the log files')
     .option('--verbose', 'print the stack of a failure')
     .action(async (flags: DevFlags) => {
