@@ -175,6 +175,7 @@ export class StorageHost implements ReporterHost {
       syncSrcServer: source.srcId,
       syncUntilTimestamp: source.untilTimestamp,
       ...(cause === 'assigned' ? { syncOldDone: true } : {}),
+      ...(cause === 'restart' ? { syncOldDone: false } : {}),
     });
   }
 

@@ -55,7 +55,7 @@ export interface ChangelogEntry {
 }
 
 /** Why the sync source changed (§8.7): 87 answered, the source vanished, or it changed its IP. */
-export type SyncSourceCause = 'assigned' | 'cleared' | 'renamed';
+export type SyncSourceCause = 'assigned' | 'cleared' | 'renamed' | 'restart';
 
 export interface ReporterHost {
   /** The join's identity and layout; read at start-up and at every join. */
@@ -87,6 +87,8 @@ export interface ReporterHost {
    * 'assigned': SYNC_DEST_REQ (87) answered on our first start (srcId "" = nothing to copy); the
    * host persists it in `.data_init_flag` with sync_old_done = 1 before the reporters go on.
    * 'cleared' / 'renamed': the source was deleted or changed its IP; persist the new value.
+   * 'restart': no tracker knows our source and we are still below OFFLINE (§8.7 step 6): the full
+   * copy starts over; persist sync_old_done = 0 (87 is asked again).
    */
   onSyncSource(source: SyncBody, cause: SyncSourceCause): void | Promise<void>;
   /** Lines of the tracker's changelog for our group (deleted storages, IP changes: §8.4 marks). */

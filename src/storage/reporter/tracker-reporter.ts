@@ -7,6 +7,7 @@ import type { FramedConnection } from '../../common/connection.js';
 import { FdfsError } from '../../common/errors.js';
 import type { Logger } from '../../common/logger.js';
 import { Errno } from '../../protocol/errno.js';
+import { StorageStatus } from '../../protocol/status.js';
 import type { BeatResponse } from '../../protocol/structs/beat-response.js';
 import * as calls from './calls.js';
 import { joinBodyFor } from './join-request.js';
@@ -93,7 +94,8 @@ export class TrackerReporter {
       await this.askOwnAddressOnce(conn);
       await this.join(conn, host);
       session.joined = true;
-      if (!this.syncOldDone) {
+      // A full copy started over (§8.7 step 6) sends every reporter through the lock again.
+      if (!this.syncOldDone || !this.ctx.state.syncOldDone) {
         await this.ctx.state.withLock(() => this.firstStart(conn));
         this.syncOldDone = true;
       }
@@ -164,10 +166,27 @@ export class TrackerReporter {
         if (state.leaderIndex < 0 && state.trackers.length > 1) await this.findLeader();
         if (state.trackers.length === 1 || state.leaderIndex === this.index) {
           await setSyncSource(this.scope, { ...state.syncSource, srcId: '' }, 'cleared');
+          await this.restartFullCopyIfWaiting();
         }
       }
       throw err;
     }
+  }
+
+  /**
+   * §8.7 step 6: nobody knows our source any more; still below OFFLINE (INIT, WAIT_SYNC,
+   * SYNCING), the full copy starts over — sync_old_done = 0, and the next session asks 87 again.
+   */
+  private async restartFullCopyIfWaiting(): Promise<void> {
+    const { state, host } = this.ctx;
+    const status = state.myStatus[this.index];
+    if (status === undefined || status >= StorageStatus.OFFLINE) return;
+    this.log.warn({ status }, 'no tracker knows our sync source: the full copy starts over');
+    const none = { srcId: '', untilTimestamp: 0 };
+    await host.onSyncSource(none, 'restart');
+    state.syncSource = none;
+    state.syncOldDone = false;
+    this.syncOldDone = false;
   }
 
   /** GET_STATUS (64) to each tracker until one says it leads (C: get_tracker_leader). */

@@ -24,7 +24,7 @@ import {
   reportPeerStatus,
   type FullCopyTrackers,
 } from './full-copy.js';
-import { owesOfflineReport } from './record-filter.js';
+import { copyingOldData, isNewSourceFor, owesOfflineReport } from './record-filter.js';
 import { SyncTask } from './sync-task.js';
 
 const PUSH_TO = new Set<number>([S.ACTIVE, S.WAIT_SYNC, S.SYNCING, S.ONLINE]);
@@ -116,22 +116,52 @@ export class PeerSyncTasks {
     for (const b of others) this.reconcile(b);
   }
 
-  /** A finished full copy whose OFFLINE report was lost (crash, trackers down): report it again. */
+  /**
+   * A finished full copy whose OFFLINE report was lost (crash, trackers down): report it again.
+   * A peer waiting for a full copy we are not running: ask 86 again, in case its copy started
+   * over with us as the new source (§8.7 step 6).
+   */
   private reconcile(b: StorageBrief): void {
     const entry = this.tasks.get(b.id);
     const trackers = this.o.trackers;
-    if (!entry?.task || !trackers || !owesOfflineReport(b.status, entry.task.mark)) return;
+    if (!entry?.task || !trackers) return;
+    const mark = entry.task.mark;
+    const waiting = b.status === S.WAIT_SYNC || b.status === S.SYNCING;
+    if (!waiting || copyingOldData(mark)) return;
     const now = Date.now();
     if (now - entry.lastOfflineReport < OFFLINE_REPORT_EVERY_MS) return;
     entry.lastOfflineReport = now;
     const o = { peerId: b.id, board: this.board, trackers, logger: this.o.logger };
-    void reportPeerStatus(o, S.OFFLINE).catch(() => false);
+    if (owesOfflineReport(b.status, mark)) {
+      void reportPeerStatus(o, S.OFFLINE).catch(() => false);
+      return;
+    }
+    void trackers.syncSrcReq(b.id).then(
+      (answer) => {
+        if (!isNewSourceFor(answer, this.selfId(), mark)) return;
+        this.o.logger.warn({ peer: b.id, answer }, 'full copy started over with us as source');
+        this.chain = this.chain
+          .then(async () => {
+            if (this.tasks.get(b.id) !== entry) return;
+            await this.stopPeer(b.id, true);
+            const current = this.board.get(b.id);
+            if (current && !this.closed) this.startPeer(current);
+          })
+          .catch((err: unknown) => this.o.logger.error({ err }, 'restarting a full copy failed'));
+      },
+      () => undefined,
+    );
+  }
+
+  private selfId(): string | undefined {
+    const me = this.o.self();
+    return me.id ?? me.ips[0];
   }
 
   /** Register the peer's task; it starts once its mark is known (file, or 86's answer). */
   private startPeer(b: StorageBrief): void {
     const me = this.o.self();
-    const myId = me.id ?? me.ips[0];
+    const myId = this.selfId();
     if (myId === undefined) return; // not known yet; the next beat reply tries again
     const markFile = markFileName({ id: b.id, ip: b.ipAddr }, this.o.useStorageId(), me.port);
     const abort = new AbortController();

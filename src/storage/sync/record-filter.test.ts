@@ -9,6 +9,7 @@ import {
   copyingOldData,
   firstMark,
   FULL_COPY_OVERLAP_S,
+  isNewSourceFor,
   mayPush,
   owesOfflineReport,
   shouldSend,
@@ -111,4 +112,16 @@ test('record filter: the first mark from SYNC_SRC_REQ, and an OFFLINE report sti
   assert.equal(owesOfflineReport(S.ACTIVE, done), false);
   assert.equal(owesOfflineReport(S.SYNCING, mine), false);
   assert.equal(owesOfflineReport(S.SYNCING, { ...theirs, syncOldDone: true }), false);
+});
+
+test('record filter: 86 naming us the source of a restarted copy restarts the task', () => {
+  const source = { ...EMPTY_MARK, needSyncOld: true, untilTimestamp: UNTIL };
+  const answer = { srcId: 'me', untilTimestamp: UNTIL };
+  assert.equal(isNewSourceFor(answer, 'me', source), false, 'the copy we run');
+  assert.equal(isNewSourceFor(answer, 'me', { ...source, syncOldDone: true }), false, 'done');
+  assert.equal(isNewSourceFor({ ...answer, untilTimestamp: UNTIL + 60 }, 'me', source), true);
+  assert.equal(isNewSourceFor(answer, 'me', { ...EMPTY_MARK, untilTimestamp: UNTIL }), true);
+  assert.equal(isNewSourceFor({ ...answer, srcId: 'other' }, 'me', EMPTY_MARK), false);
+  assert.equal(isNewSourceFor(null, 'me', EMPTY_MARK), false);
+  assert.equal(isNewSourceFor(answer, undefined, EMPTY_MARK), false);
 });

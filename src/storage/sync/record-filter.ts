@@ -78,3 +78,16 @@ export function owesOfflineReport(peerStatus: number, mark: MarkFields): boolean
     mark.needSyncOld && mark.syncOldDone && (peerStatus === S.WAIT_SYNC || peerStatus === S.SYNCING)
   );
 }
+
+/**
+ * 86 names us the source of a copy our mark is not for (§8.7 step 6: the peer's copy started over,
+ * e.g. after its source was deleted): the task starts again from a fresh source mark.
+ */
+export function isNewSourceFor(
+  answer: { srcId: string; untilTimestamp: number } | null,
+  myId: string | undefined,
+  mark: MarkFields,
+): boolean {
+  if (answer === null || myId === undefined || answer.srcId !== myId) return false;
+  return !(mark.needSyncOld && mark.untilTimestamp === answer.untilTimestamp);
+}
