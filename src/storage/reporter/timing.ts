@@ -9,6 +9,11 @@ export interface ReporterTiming {
   statReportMs: number;
   /** BEAT period while the membership changes (issue 5: at most 0.5 s). */
   fastBeatMs: number;
+  /**
+   * Least pause between two sync reports (89). C waits heart_beat_interval; the watermark routes
+   * downloads to peers (§9.7), so ours goes within a quarter second of a change (issue 5; PARITY).
+   */
+  syncReportMs: number;
   /** How often a reporter looks at its schedule when nothing wakes it (C polls once a second). */
   pollMs: number;
   /** Pause between two rounds of a start-up step that no tracker answered. */
@@ -26,6 +31,7 @@ export interface ReporterTiming {
 }
 
 export const FAST_BEAT_MS = 500;
+export const SYNC_REPORT_MS = 250;
 const POLL_MS = 1000;
 const BACKOFF_CAP_MS = 30_000;
 
@@ -44,6 +50,7 @@ export function timingFromConfig(
     statReportMs: config.statReportInterval * 1000,
     fastBeatMs: Math.min(FAST_BEAT_MS, heartBeatMs),
     pollMs: Math.min(POLL_MS, heartBeatMs),
+    syncReportMs: Math.min(SYNC_REPORT_MS, heartBeatMs),
     retryMs: Math.min(POLL_MS, heartBeatMs),
     // At the default heart_beat_interval of 30 s this is C's fixed pause; shorter beats back off.
     backoffMaxMs: Math.max(heartBeatMs, BACKOFF_CAP_MS),

@@ -242,7 +242,7 @@ export class TrackerReporter {
       }
       const timestamps = host.syncTimestamps();
       const signature = signatureOf(timestamps);
-      if (signature !== syncSent && at - lastSyncReport >= timing.heartBeatMs) {
+      if (signature !== syncSent && at - lastSyncReport >= timing.syncReportMs) {
         const entries = state.syncReportEntries(timestamps);
         if (entries.length > 0) this.handle(await calls.syncReport(conn, entries));
         syncSent = signature;
@@ -264,7 +264,8 @@ export class TrackerReporter {
       const after = now();
       const nextBeat = lastBeat + this.beatInterval(after);
       const wait = Math.min(nextBeat, lastDiskReport + timing.statReportMs) - after;
-      await this.sleeper.sleep(Math.max(0, Math.min(wait, timing.pollMs)));
+      // A changed watermark waits at most syncReportMs (the sleep is cut short that often).
+      await this.sleeper.sleep(Math.max(0, Math.min(wait, timing.pollMs, timing.syncReportMs)));
     }
   }
 

@@ -4,6 +4,7 @@ import type { Logger } from '../../common/logger.js';
 import type { ResponseIpSize } from '../../protocol/messages/fields.js';
 import type { ConnectionCounters } from '../../protocol/structs/storage-stat-block.js';
 import type { Store } from '../store/index.js';
+import { SourceWatermarks } from '../sync/watermark.js';
 
 /** libserverframe allocates connection tasks in blocks; fdfs_monitor shows alloc_count = 64. */
 const CONNECTION_ALLOC_BLOCK = 64;
@@ -21,8 +22,12 @@ export class StorageRuntime {
   /** Bumped on every change of `connections` (part of the stats version sent with BEAT). */
   connectionChanges = 0;
   private readonly inFlight = new Set<Promise<unknown>>();
-  /** last_sync_src_timestamp per source storage id (§8.5), for the sync report (89). */
-  readonly syncedFrom = new Map<string, number>();
+  private readonly watermarks = new SourceWatermarks();
+  /**
+   * Per source storage id, the true low-watermark for the sync report (89): every record of that
+   * source up to it is here (sync/watermark.ts; C reports the highest applied, §8.5).
+   */
+  readonly syncedFrom: ReadonlyMap<string, number> = this.watermarks.reported;
   /** Bumped when `syncedFrom` changes (the reporter sends 89 only after a change). */
   syncChanges = 0;
 
@@ -33,10 +38,7 @@ export class StorageRuntime {
   /** A record from `source` with this source timestamp is here (applied or already present). */
   noteSynced(source: string | undefined, timestamp: number): void {
     if (source === undefined) return;
-    if (timestamp > (this.syncedFrom.get(source) ?? 0)) {
-      this.syncedFrom.set(source, timestamp);
-      this.syncChanges++;
-    }
+    if (this.watermarks.note(source, timestamp)) this.syncChanges++;
   }
 
   connectionOpened(): void {

@@ -29,7 +29,7 @@ import { SyncTask } from './sync-task.js';
 
 const PUSH_TO = new Set<number>([S.ACTIVE, S.WAIT_SYNC, S.SYNCING, S.ONLINE]);
 /** Lanes with sync_max_threads = auto (C: the CPU count); a lane waits on one round trip at a time. */
-const AUTO_LANES = 8;
+const AUTO_LANES = 16;
 const GONE = new Set<number>([S.DELETED, S.IP_CHANGED, S.NONE]);
 
 export interface PeerTasksOptions {

@@ -1,9 +1,14 @@
 // One push-replication task toward one peer (§8.6). It reads the binlog from the peer's mark and
 // spreads the records over several lanes — each lane one connection, opened with
-// REPORT_SERVER_ID (9) — hashed by file name, so records of one file stay in order while files
-// go in parallel (C's sync_min_threads/sync_max_threads). The mark advances only past a batch all
-// of whose records are done, and is written once per batch (not per record): after a crash the
-// task resends at most one batch, which the peer answers idempotently.
+// REPORT_SERVER_ID (9), working through its own queue — hashed by file name, so records of one
+// file stay in order while files go in parallel (C's sync_min_threads/sync_max_threads). Lanes
+// never wait for each other except at the once-a-second barrier that makes the peer's sync report
+// a true low-watermark (barrier.ts). A failed record is retried on its lane after a pause, the
+// records behind it waiting (§8.6 "rewind to the first failed record"). The mark covers the
+// longest prefix of the binlog whose records are all done, and is written every
+// write_mark_file_freq (500) records and when idle (§8.4): after a crash the task resends at most
+// what followed, which the peer answers idempotently.
+import { setMaxListeners } from 'node:events';
 import { FramedConnection } from '../../common/connection.js';
 import type { Logger } from '../../common/logger.js';
 import { StorageCommand as S } from '../../protocol/commands.js';
@@ -12,6 +17,7 @@ import type { MarkStore } from '../binlog/mark-store.js';
 import type { BinlogRecord } from '../binlog/record.js';
 import type { BinlogReader, ReadRecord } from '../binlog/reader.js';
 import type { SyncMark } from '../binlog/sync-files.js';
+import { lateFirst, orderKey, SecondBarrier } from './barrier.js';
 import { shouldSend } from './record-filter.js';
 import {
   RangeFallback,
@@ -41,6 +47,13 @@ export interface SyncTaskOptions {
   beforeBatch?: (signal: AbortSignal) => Promise<void>;
   /** The full copy reached the binlog's end, sync_old_done saved (§8.7 step 4: report OFFLINE). */
   onOldDataSynced?: () => Promise<void>;
+  /**
+   * At a barrier, how long past the start of the new second the task waits before reading ahead
+   * for late lines of the seconds before (default 30 ms; barrier.ts).
+   */
+  barrierGraceMs?: number;
+  /** Wall clock in ms (tests). */
+  now?: () => number;
   logger: Logger;
 }
 
@@ -48,26 +61,52 @@ export { shouldSend } from './record-filter.js';
 
 /** Time33 over the name that orders the record: a rename by its old name (§16 #16 hash). */
 export function laneOf(r: BinlogRecord, lanes: number): number {
-  const key = r.op === 'R' || r.op === 'r' ? r.srcFilename : r.filename;
-  const base = key.endsWith('-m') ? key.slice(0, -2) : key;
+  const base = orderKey(r);
   let h = 5381;
   for (let i = 0; i < base.length; i++) h = ((h << 5) + h + base.charCodeAt(i)) | 0;
   return (h >>> 0) % lanes;
 }
 
+/** One read record, from the binlog until the mark passes it. */
+interface Entry {
+  read: ReadRecord;
+  done: boolean;
+}
+
+/** The mark file is rewritten after this many records (write_mark_file_freq, §8.4). */
+const MARK_EVERY = 500;
+/** Records read but not yet sent, at most (the read-ahead of a barrier stops there too). */
+const QUEUE_MAX = 8192;
+/** Records sent and not yet acknowledged, at most, over all lanes. */
+const IN_FLIGHT_MAX = 1024;
+
 export class SyncTask {
   private readonly abort = new AbortController();
   private readonly conns: (FramedConnection | undefined)[];
+  private readonly lanes: Promise<void>[];
   private running: Promise<void> | undefined;
-  /** Records sent (or skipped as needing nothing) since start; for tests and the bench. */
+  private readonly barrier = new SecondBarrier();
+  /** Read records in binlog order that the mark has not passed yet. */
+  private window: Entry[] = [];
+  /** Read records not yet handed to a lane, in sending order. */
+  private queue: Entry[] = [];
+  /** beforeBatch has let the records read so far through (§8.7 gate). */
+  private gatePassed = false;
+  private sinceMark = 0;
+  private saving: Promise<void> = Promise.resolve();
+  private wakeAck: (() => void) | undefined;
+  /** Records sent since start (the §8.6 table's skips not counted); for tests and the bench. */
   synced = 0;
-  /** The source timestamp of the last record that completed a batch. */
+  /** The source timestamp of the last record the mark has passed. */
   lastTimestamp = 0;
   private readonly laneCount: number;
 
   constructor(private readonly o: SyncTaskOptions) {
     this.laneCount = Math.max(1, o.lanes ?? 4);
     this.conns = Array.from({ length: this.laneCount }, () => undefined);
+    this.lanes = Array.from({ length: this.laneCount }, () => Promise.resolve());
+    // Every lane's connect and every pause listen to the one stop signal.
+    setMaxListeners(4 * this.laneCount + 16, this.abort.signal);
   }
 
   get mark(): SyncMark {
@@ -82,72 +121,185 @@ export class SyncTask {
 
   async stop(): Promise<void> {
     this.abort.abort();
-    await this.running;
     for (const c of this.conns) c?.destroy();
+    this.wakeAck?.();
+    await this.running;
+    await Promise.all(this.lanes);
+    for (const c of this.conns) c?.destroy();
+    await this.saving;
   }
 
   private get stopped(): boolean {
     return this.abort.signal.aborted;
   }
 
+  private now(): number {
+    return this.o.now?.() ?? Date.now();
+  }
+
   private async loop(): Promise<void> {
     while (!this.stopped) {
-      const batch = await this.o.reader.read(this.o.batch ?? 512);
-      if (batch.length === 0) {
-        if (this.o.mark.needSyncOld && !this.o.mark.syncOldDone) {
-          this.o.mark = { ...this.o.mark, syncOldDone: true };
-          await this.saveMark();
-          await this.o.onOldDataSynced?.();
-        }
-        await this.o.reader.waitForData(30_000, this.abort.signal);
+      if (this.queue.length === 0 && (await this.refill(this.o.batch ?? 512)) === 0) {
+        await this.idle();
         continue;
       }
-      await this.o.beforeBatch?.(this.abort.signal);
+      const entry = this.queue[0]!;
+      const r = entry.read.record;
+      if (!shouldSend(r, this.o.mark)) {
+        this.queue.shift();
+        this.complete(entry, false);
+        continue;
+      }
+      if (this.barrier.isCrossing(r.timestamp)) {
+        await this.crossBarrier(r.timestamp);
+        if (this.stopped) return;
+        // A late line of an earlier second goes first (and is itself looked at again).
+        if (this.queue[0] !== entry) continue;
+      }
+      while (this.barrier.inFlight >= IN_FLIGHT_MAX && !this.stopped) await this.nextAck();
+      if (!this.gatePassed && this.o.beforeBatch) {
+        await this.o.beforeBatch(this.abort.signal);
+        this.gatePassed = true;
+        if (this.queue[0] !== entry) continue;
+      }
       if (this.stopped) return;
-      await this.runBatch(batch);
-      if (this.stopped) return;
-      const last = batch[batch.length - 1]!;
-      this.lastTimestamp = last.record.timestamp;
-      await this.saveMark(last, batch.length);
+      this.queue.shift();
+      this.dispatch(entry);
     }
   }
 
-  private async saveMark(last?: ReadRecord, rows = 0): Promise<void> {
+  /** Read up to `max` more records; how many came. */
+  private async refill(max: number): Promise<number> {
+    const room = Math.min(max, QUEUE_MAX - this.queue.length);
+    if (room <= 0) return 0;
+    const read = await this.o.reader.read(room);
+    // The §8.7 gate (beforeBatch) is asked again once per read batch, as before the lanes.
+    if (read.length > 0) this.gatePassed = false;
+    for (const r of read) {
+      const entry = { read: r, done: false };
+      this.window.push(entry);
+      this.queue.push(entry);
+    }
+    return read.length;
+  }
+
+  /** The binlog is exhausted: let every lane finish, save the mark, wait for a new line. */
+  private async idle(): Promise<void> {
+    await this.drain();
+    if (this.stopped) return;
+    const oldDataDone =
+      this.window.length === 0 && this.o.mark.needSyncOld && !this.o.mark.syncOldDone;
+    if (oldDataDone) this.o.mark = { ...this.o.mark, syncOldDone: true };
+    await this.saveMark();
+    if (oldDataDone) await this.o.onOldDataSynced?.();
+    if (this.stopped) return;
+    // A wake-up is the writer's append event; the timeout only bounds a missed one.
+    await this.o.reader.waitForData(1000, this.abort.signal);
+  }
+
+  /**
+   * Before the first record of a new second (barrier.ts): every record sent is acknowledged,
+   * the clock is `barrierGraceMs` into that second, and the lines logged meanwhile are read, so
+   * that late lines of earlier seconds go first.
+   */
+  private async crossBarrier(timestamp: number): Promise<void> {
+    await this.drain();
+    const grace = this.o.barrierGraceMs ?? 30;
+    // Capped: a timestamp ahead of our clock (a clock set back) must not stall the task.
+    const wait = Math.min(grace, timestamp * 1000 + grace - this.now());
+    if (wait > 0) await this.sleep(wait);
+    while (this.queue.length < QUEUE_MAX && (await this.refill(QUEUE_MAX)) > 0);
+    this.queue = lateFirst(this.queue, timestamp, (e) => e.read.record);
+  }
+
+  private dispatch(entry: Entry): void {
+    const lane = laneOf(entry.read.record, this.laneCount);
+    this.barrier.dispatched(entry.read.record.timestamp);
+    this.lanes[lane] = this.lanes[lane]!.then(() => this.runRecord(lane, entry));
+  }
+
+  /** Send one record on its lane, retrying after a pause until it succeeds or the task stops. */
+  private async runRecord(lane: number, entry: Entry): Promise<void> {
+    const r = entry.read.record;
+    while (!this.stopped) {
+      try {
+        await this.sendOne(lane, r);
+        this.barrier.acked();
+        this.complete(entry, true);
+        return;
+      } catch (err) {
+        this.conns[lane]?.destroy();
+        this.conns[lane] = undefined;
+        if (this.stopped) break;
+        this.o.logger.warn({ err, peer: this.o.peer, record: r }, 'sync: retrying record');
+        await this.sleep(this.o.retryMs ?? 1000);
+      }
+    }
+    this.barrier.acked();
+    this.wake();
+  }
+
+  /** A record is done: the mark may pass it. */
+  private complete(entry: Entry, sent: boolean): void {
+    entry.done = true;
+    if (sent) {
+      this.synced++;
+      this.o.mark = { ...this.o.mark, syncRowCount: this.o.mark.syncRowCount + 1 };
+    }
+    this.wake();
+    if (++this.sinceMark >= MARK_EVERY) void this.saveMark();
+  }
+
+  private wake(): void {
+    const w = this.wakeAck;
+    this.wakeAck = undefined;
+    w?.();
+  }
+
+  private nextAck(): Promise<void> {
+    return new Promise((resolve) => (this.wakeAck = resolve));
+  }
+
+  /** Until no record is in flight (or the task stops). */
+  private async drain(): Promise<void> {
+    while (this.barrier.inFlight > 0 && !this.stopped) await this.nextAck();
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.abort.signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.abort.signal.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  /** Move the mark past the done prefix of the window and write it (one write at a time). */
+  private saveMark(): Promise<void> {
+    this.sinceMark = 0;
+    let last: Entry | undefined;
+    let rows = 0;
+    while (this.window[0]?.done) {
+      last = this.window.shift();
+      rows++;
+    }
+    if (last) this.lastTimestamp = last.read.record.timestamp;
     const m = this.o.mark;
     this.o.mark = {
       ...m,
-      ...(last ? { binlogIndex: last.end.index, binlogOffset: last.end.offset } : {}),
+      ...(last ? { binlogIndex: last.read.end.index, binlogOffset: last.read.end.offset } : {}),
       scanRowCount: m.scanRowCount + rows,
     };
-    await this.o.marks.write(this.o.markFile, this.o.mark);
-  }
-
-  /** Every record of the batch done (retrying each until it succeeds or the task stops). */
-  private async runBatch(batch: ReadRecord[]): Promise<void> {
-    const lanes: BinlogRecord[][] = Array.from({ length: this.laneCount }, () => []);
-    for (const r of batch) {
-      if (shouldSend(r.record, this.o.mark))
-        lanes[laneOf(r.record, this.laneCount)]!.push(r.record);
-    }
-    await Promise.all(lanes.map((records, i) => this.runLane(i, records)));
-  }
-
-  private async runLane(lane: number, records: BinlogRecord[]): Promise<void> {
-    for (const r of records) {
-      while (!this.stopped) {
-        try {
-          await this.sendOne(lane, r);
-          this.synced++;
-          this.o.mark = { ...this.o.mark, syncRowCount: this.o.mark.syncRowCount + 1 };
-          break;
-        } catch (err) {
-          this.conns[lane]?.destroy();
-          this.conns[lane] = undefined;
-          this.o.logger.warn({ err, peer: this.o.peer, record: r }, 'sync: retrying record');
-          await new Promise((res) => setTimeout(res, this.o.retryMs ?? 1000));
-        }
-      }
-    }
+    const mark = this.o.mark;
+    this.saving = this.saving
+      .then(() => this.o.marks.write(this.o.markFile, mark))
+      .catch((err: unknown) =>
+        this.o.logger.warn({ err, peer: this.o.peer }, 'sync: mark not saved'),
+      );
+    return this.saving;
   }
 
   private async sendOne(lane: number, r: BinlogRecord): Promise<void> {
