@@ -15,7 +15,12 @@ import type { StorageNode } from './support/cluster-storage.js';
 import { prng, prngContent, testSeed, type Prng } from './support/prng.js';
 import { addressOf as addr, startStoragePair } from './support/recovery-support.js';
 import { opsReachPeer, until } from './support/replication-checks.js';
-import { logicNameOf, snapshotStore, type StoreSnapshot } from './support/store-snapshot.js';
+import {
+  holdAll,
+  logicNameOf,
+  snapshotStore,
+  type StoreSnapshot,
+} from './support/store-snapshot.js';
 
 const FILES = 1000;
 const MIB = 1 << 20;
@@ -55,18 +60,6 @@ interface Uploaded {
   size: number;
   sha256: string;
   on: StorageNode;
-}
-
-/** Both trees, without hashes, hold every name of `names` with the size expected. */
-async function bothHold(expected: Map<string, number>): Promise<boolean> {
-  for (const node of [a, b]) {
-    const snap = await snapshotStore(node);
-    for (const [name, size] of expected) {
-      const e = snap.get(name);
-      if (e?.kind !== 'file' || e.size !== size) return false;
-    }
-  }
-  return true;
 }
 
 /** Until A's and B's trees are the same, names and sizes; then both, hashed. */
@@ -128,7 +121,7 @@ test(
       const uploadMs = Date.now() - started;
 
       const expected = new Map([...uploaded].map(([id, u]) => [logicNameOf(id), u.size]));
-      await until(`${FILES} files on both storages`, () => bothHold(expected), 90_000);
+      await until(`${FILES} files on both storages`, () => holdAll([a, b], expected), 90_000);
       const [onA] = await sameTrees('the same tree on A and B');
       console.log(
         `# ${FILES} files, ${(bytes / MIB).toFixed(0)} MiB: uploaded in ${uploadMs} ms, ` +

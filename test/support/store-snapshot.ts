@@ -93,7 +93,7 @@ export async function tempLeftovers(node: StorageNode): Promise<string[]> {
   };
   for (let i = 0; i < node.storePaths.length; i++) {
     await list(node.tempDir(i));
-    await list(node.dataDir(i), /\.tmp$/);
+    await list(node.dataDir(i), /^.+\.tmp$/); // not the .tmp folder itself
   }
   await list(join(node.basePath, 'data'), /\.tmp$/);
   await list(join(node.basePath, 'data', 'sync'), /\.tmp$/);
@@ -116,4 +116,19 @@ export function nameMismatch(logicName: string, entry: StoredEntry): string | un
     return `${logicName}: CRC32 ${entry.crc32.toString(16)} on disk, its name says ${decoded.crc32.toString(16)}`;
   }
   return undefined;
+}
+
+/** Every node's tree (names and sizes, no hashes) holds each logic name of `expected` with its size. */
+export async function holdAll(
+  nodes: readonly StorageNode[],
+  expected: ReadonlyMap<string, number>,
+): Promise<boolean> {
+  for (const node of nodes) {
+    const snap = await snapshotStore(node);
+    for (const [name, size] of expected) {
+      const e = snap.get(name);
+      if (e?.kind !== 'file' || e.size !== size) return false;
+    }
+  }
+  return true;
 }
