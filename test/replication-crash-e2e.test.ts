@@ -25,6 +25,7 @@ import { testSeed } from './support/prng.js';
 import { startStoragePair } from './support/recovery-support.js';
 import { until } from './support/replication-checks.js';
 import {
+  binlogUploads,
   holdAll,
   logicNameOf,
   nameMismatch,
@@ -113,6 +114,12 @@ async function checkBothStorages(): Promise<void> {
   const expected = new Map([...acked].map(([id, u]) => [logicNameOf(id), u.size]));
   await until(`${expected.size} uploads on A and B`, () => holdAll([a, b], expected), 90_000);
   const trees = [await snapshotStore(a, { hash: true }), await snapshotStore(b, { hash: true })];
+  for (const tree of trees) {
+    for (const [name, entry] of tree) {
+      const problem = nameMismatch(name, entry);
+      assert.equal(problem, undefined, `half-written file: ${problem}`);
+    }
+  }
   for (const [id, u] of acked) {
     for (const [k, tree] of trees.entries()) {
       const e = tree.get(logicNameOf(id));
@@ -120,15 +127,26 @@ async function checkBothStorages(): Promise<void> {
     }
   }
   const ackedNames = new Set(expected.keys());
-  let unacknowledged = 0;
-  for (const tree of trees) {
+  // Files no upload returned: complete (above); logged on their storage → on both (§8.6).
+  const logged = [await binlogUploads(a), await binlogUploads(b)];
+  const lost = { onBoth: 0, onOneLogged: 0, onOneUnlogged: 0 };
+  const owed: [Map<string, number>, Map<string, number>] = [new Map(), new Map()];
+  for (const [k, tree] of trees.entries()) {
     for (const [name, entry] of tree) {
-      const problem = nameMismatch(name, entry);
-      assert.equal(problem, undefined, `half-written file: ${problem}`);
-      if (!ackedNames.has(name)) unacknowledged++;
+      if (ackedNames.has(name) || name.endsWith('-m') || entry.kind !== 'file') continue;
+      if (trees[1 - k]!.has(name)) {
+        if (k === 0) lost.onBoth++;
+      } else if (logged[k]!.has(name)) {
+        lost.onOneLogged++;
+        owed[1 - k]!.set(name, entry.size);
+      } else lost.onOneUnlogged++;
     }
   }
-  console.log(`# complete files whose upload reply was lost: ${unacknowledged}`);
+  console.log(`# complete files whose upload reply was lost: ${JSON.stringify(lost)}`);
+  // One still on its way when the trees were taken must arrive.
+  await until('logged files on the peer', async () => {
+    return (await holdAll([a], owed[0])) && (await holdAll([b], owed[1]));
+  });
   // Sync creates of those may still be streaming: a leftover is one that stays.
   await until(
     'no temporary files on A and B',

@@ -4,10 +4,11 @@
 // file nobody was told about is complete and correct (its name carries size and CRC32, §7.2).
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { lstat, readdir, readlink } from 'node:fs/promises';
+import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { decodeFileId } from '#src/protocol/file-id/index.js';
+import { binlogFileName, parseBinlogText } from '#src/storage/binlog/record.js';
 import type { StorageNode } from './cluster-storage.js';
 
 export type StoredEntry =
@@ -131,4 +132,19 @@ export async function holdAll(
     }
   }
   return true;
+}
+
+/** Logic names with an upper-case `C` line (an upload on that storage) in `node`'s binlog.000 (§8.3). */
+export async function binlogUploads(node: StorageNode): Promise<Set<string>> {
+  let text: string;
+  try {
+    text = await readFile(join(node.basePath, 'data', 'sync', binlogFileName(0)), 'latin1');
+  } catch {
+    return new Set();
+  }
+  const names = new Set<string>();
+  for (const line of parseBinlogText(text).lines) {
+    if (line.ok && line.record.op === 'C') names.add(line.record.filename);
+  }
+  return names;
 }
