@@ -87,11 +87,18 @@ async function killDuringUploads(
   const load = new UploadLoad(client, () => live, seed);
   try {
     await load.waitAcked(20);
-    const partial = await partialTempFile(victim);
+    // SIGSTOP first, so that what is mid-transfer stays so while we look; then SIGKILL.
+    let left: string[] = [];
+    for (let attempt = 1; left.length === 0; attempt++) {
+      if (attempt > 20) throw new Error(`never caught ${victim.name} mid-transfer`);
+      await partialTempFile(victim);
+      victim.pause();
+      left = await tempLeftovers(victim);
+      if (left.length === 0) victim.resume();
+    }
     await victim.kill();
     live = live.filter((n) => n !== victim);
-    const left = await tempLeftovers(victim);
-    console.log(`# ${victim.name} killed with ${left.length} temporary file(s) (saw ${partial})`);
+    console.log(`# ${victim.name} killed with ${left.length} temporary file(s) in flight`);
     await sleep(1000);
     await victim.start();
     // Swept before the restarted process answered (new sync creates may already stream in).
@@ -194,7 +201,12 @@ test('a binlog line torn by a SIGKILL does not swallow the next upload', T, asyn
     await appendFile(binlog, `${Math.floor(Date.now() / 1000)} C M00/00/00/torn-line-of-a-kill`);
     await a.start();
     const content = prngContent(prng(testSeed() + 2), 10_000);
-    const id = await client.upload(addressOf(a), { content, ext: 'bin' });
+    // Uploads answer EAGAIN until the restarted storage knows its name source from the tracker.
+    let id = '';
+    await until('an upload to the restarted A', async () => {
+      id = await client.upload(addressOf(a), { content, ext: 'bin' }).catch(() => '');
+      return id !== '';
+    });
     await until(
       `${id} on B`,
       async () => (await contentOn(client, b, id))?.equals(content) === true,
