@@ -1,7 +1,8 @@
 // Issue 5 test 2, with real processes: a storage is SIGKILLed while six uploaders run (0 B to
 // 5 MiB, a tenth multi-MiB), at a moment when a file is mid-transfer into its temporary folder
-// (it is SIGSTOPped to see that, then SIGKILLed), and restarted. Case 1 kills A, which receives uploads (uploads go to A and B); case 2 kills B
-// while it only receives push sync from A (uploads go to A alone).
+// (it is SIGSTOPped to see that, then SIGKILLed), and restarted. Case 1 kills A, which receives
+// uploads (uploads go to A and B); case 2 kills B while it only receives push sync from A
+// (uploads go to A alone).
 //
 // What must hold afterwards:
 // - every upload that returned a file ID is on both storages, byte-identical (sha256 on disk);
