@@ -4,16 +4,14 @@
 // SIGKILLed, a backlog of small files goes to A, B restarts and receives all of them (the
 // catch-up rate is printed; the bench measures it properly).
 import { after, before, test } from 'node:test';
-import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { StorageClient } from '#src/client/index.js';
-import { isFdfsError } from '#src/common/errors.js';
 import type { MetadataEntry } from '#src/protocol/metadata.js';
 import { Cluster } from './support/cluster.js';
 import type { StorageNode } from './support/cluster-storage.js';
 import type { TrackerNode } from './support/cluster-tracker.js';
 import { prng, testSeed } from './support/prng.js';
 import { addressOf as addr, startStoragePair } from './support/recovery-support.js';
+import { allOn, opsReachPeer, until } from './support/replication-checks.js';
 
 const FILES = 300;
 const BACKLOG = 2000;
@@ -35,43 +33,6 @@ after(async () => {
   await client.close();
   await cluster?.destroy();
 });
-
-/** The file's content on `node`, or undefined while it is not there. */
-async function contentOn(node: StorageNode, id: string): Promise<Buffer | undefined> {
-  try {
-    return await client.downloadToBuffer(addr(node), id);
-  } catch (err) {
-    if (isFdfsError(err) && err.code === 'ERR_SERVER_STATUS') return undefined;
-    throw err;
-  }
-}
-
-/** Poll until `check` holds, at most `ms`. */
-async function until(what: string, check: () => Promise<boolean>, ms = 60_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
-
-/** Every id of `expected` reads back from `node` with exactly that content. */
-async function allOn(node: StorageNode, expected: Map<string, Buffer>, ms = 60_000) {
-  const pending = new Map(expected);
-  await until(
-    `${pending.size} files on ${node.name}`,
-    async () => {
-      for (const [id, content] of [...pending]) {
-        const got = await contentOn(node, id);
-        if (got === undefined) return false;
-        assert.ok(got.equals(content), `${id}: content differs on ${node.name}`);
-        pending.delete(id);
-      }
-      return true;
-    },
-    ms,
-  );
-}
 
 test(
   'uploads, metadata, deletes, appends, modifies, truncates, links and renames on A reach B',
@@ -97,7 +58,7 @@ test(
           metadata.set(id, md);
         }
       }
-      await allOn(b, expected);
+      await allOn(client, b, expected);
       for (const [id, md] of metadata) {
         await until(`metadata of ${id} on B`, async () => {
           const got = await client.getMetadata(addr(b), id).catch(() => undefined);
@@ -105,49 +66,11 @@ test(
         });
       }
 
-      // Deletes.
-      const deleted = [...expected.keys()].slice(0, 20);
-      for (const id of deleted) await client.deleteFile(src, id);
-      await until('deletes on B', async () => {
-        for (const id of deleted) if ((await contentOn(b, id)) !== undefined) return false;
-        return true;
-      });
-
-      // An appender file: append, modify, truncate, each reaching B in turn.
-      const p1 = rnd.bytes(4000);
-      const app = await client.upload(src, { content: p1, appender: true, ext: 'log' });
-      const p2 = rnd.bytes(3000);
-      await client.append(src, app, { content: p2 });
-      let want = Buffer.concat([p1, p2]);
-      // B may show the upload before the append: wait for the final content.
-      await until('append on B', async () => (await contentOn(b, app))?.equals(want) === true);
-      const patch = rnd.bytes(500);
-      await client.modify(src, app, { content: patch, offset: 1000 });
-      want = Buffer.from(want);
-      patch.copy(want, 1000);
-      await until('modify on B', async () => (await contentOn(b, app))?.equals(want) === true);
-      await client.truncate(src, app, 2500);
-      const cut = want.subarray(0, 2500);
-      await until('truncate on B', async () => (await contentOn(b, app))?.equals(cut) === true);
-
-      // CREATE_LINK (20 → 19 on the wire) and REGENERATE_APPENDER_FILENAME (38 → 40).
-      const [masterId, masterContent] = [...expected]
-        .slice(deleted.length)
-        .find(([, c]) => c.length > 0)!;
-      const link = await client.createLink(src, {
-        sourceFileId: masterId,
-        signature: Buffer.from('sig'),
-      });
-      await until(
-        'link on B',
-        async () => (await contentOn(b, link))?.equals(masterContent) === true,
-      );
-      const renamed = await client.regenerateAppenderName(src, app);
-      await until('rename on B', async () => (await contentOn(b, renamed))?.equals(cut) === true);
-      await until(
-        'old appender name gone on B',
-        async () => (await contentOn(b, app)) === undefined,
-      );
+      // Deletes, then append, modify, truncate, link and rename, each awaited on B.
+      const ids = [...expected.keys()];
+      const deletable = ids.slice(0, 20);
+      const linkMaster = ids.slice(deletable.length).find((id) => expected.get(id)!.length > 0)!;
+      await opsReachPeer(client, a, b, rnd, { deletable, linkMaster });
     });
   },
 );
@@ -169,7 +92,7 @@ test('catch-up: a SIGKILLed peer receives the whole backlog after its restart', 
     );
     const restarted = Date.now();
     await b.start();
-    await allOn(b, expected, 120_000);
+    await allOn(client, b, expected, 120_000);
     const ms = Date.now() - restarted;
     console.log(
       `# catch-up: ${BACKLOG} small files on B ${ms} ms after its restart = ` +

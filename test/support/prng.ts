@@ -40,3 +40,12 @@ export function prng(seed: number): Prng {
     },
   };
 }
+
+/** `n` bytes from `rnd`, 4 per draw: for megabytes of test content (`bytes` draws per byte). */
+export function prngContent(rnd: Prng, n: number): Buffer {
+  const buf = Buffer.allocUnsafe(n);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) buf.writeUInt32LE(Math.floor(rnd.next() * 4294967296), i);
+  for (; i < n; i++) buf[i] = Math.floor(rnd.next() * 256);
+  return buf;
+}

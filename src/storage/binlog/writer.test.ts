@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BinlogWriter } from './writer.js';
@@ -76,5 +76,41 @@ test('rotation opens binlog.001 and records it in binlog_index.dat; reopening co
       ).lines.length;
     }
     assert.equal(total, 10, 'no line lost across rotation');
+  });
+});
+
+test('a torn last line (no newline: a SIGKILL inside write) is cut off at open', async () => {
+  await withDir(async (dir) => {
+    const whole = '1795263070 C M00/00/00/a.txt\n';
+    const torn = '1795263071 C M00/00/00/b.t';
+    await writeFile(join(dir, 'binlog.000'), whole + torn);
+    const w = await BinlogWriter.open({ dir });
+    assert.equal(w.tornBytes, torn.length);
+    assert.deepEqual(w.position, { index: 0, offset: whole.length });
+    await w.append({ timestamp: 1795263072, op: 'C', filename: 'M00/00/00/c.txt' });
+    await w.close();
+    const text = await readFile(join(dir, 'binlog.000'), 'utf8');
+    assert.equal(text, `${whole}1795263072 C M00/00/00/c.txt\n`);
+    assert.ok(parseBinlogText(text).lines.every((l) => l.ok));
+  });
+});
+
+test('a file without any newline is emptied; a whole file is kept as it is', async () => {
+  await withDir(async (dir) => {
+    await writeFile(join(dir, 'binlog.000'), 'x'.repeat(10_000));
+    const w = await BinlogWriter.open({ dir });
+    assert.equal(w.tornBytes, 10_000);
+    assert.equal(w.position.offset, 0);
+    await w.close();
+  });
+  await withDir(async (dir) => {
+    // Longer than one read chunk, so that the newline is found in an earlier chunk.
+    const text = `1795263070 C M00/00/00/${'a'.repeat(9000)}\n`;
+    await writeFile(join(dir, 'binlog.000'), text);
+    const w = await BinlogWriter.open({ dir });
+    assert.equal(w.tornBytes, 0);
+    assert.equal(w.position.offset, text.length);
+    await w.close();
+    assert.equal(await readFile(join(dir, 'binlog.000'), 'utf8'), text);
   });
 });

@@ -1,8 +1,10 @@
 // The binlog writer (§8.3). Every append resolves only once its line has been written to the
 // operating system — not held in a buffer as C does — so a SIGKILL loses no acknowledged record.
 // With `fsync`, appends that arrive while a write is in flight share the next write and fsync
-// (group commit). Rotation at 1 GiB updates binlog_index.dat atomically.
-import { mkdir, open, readFile, stat, type FileHandle } from 'node:fs/promises';
+// (group commit). Rotation at 1 GiB updates binlog_index.dat atomically. A SIGKILL inside
+// write(2) can leave the last batch cut short, a line without its '\n', never acknowledged: it is
+// cut off at open, or the next line appended would be glued to it and lost to every reader (§8.3).
+import { mkdir, open, readFile, stat, truncate, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../common/atomic-file.js';
 import {
@@ -45,6 +47,8 @@ export class BinlogWriter {
   private readonly listeners = new Set<AppendListener>();
   /** Counters for tests and benchmarks. */
   readonly stats = { writes: 0, syncs: 0, lines: 0 };
+  /** Bytes of a torn last line cut off when the current file was opened. */
+  tornBytes = 0;
 
   private constructor(private readonly options: BinlogWriterOptions) {}
 
@@ -77,8 +81,13 @@ export class BinlogWriter {
 
   private async openCurrent(): Promise<void> {
     const path = this.filePath(this.index.currentWrite);
-    this.file = await open(path, 'a', 0o644);
-    this.size = (await stat(path)).size;
+    this.file = await open(path, 'a+', 0o644);
+    const size = (await stat(path)).size;
+    this.size = await wholeLinesLength(this.file, size);
+    if (this.size < size) {
+      await truncate(path, this.size);
+      this.tornBytes = size - this.size;
+    }
   }
 
   /** Called after every batch reaches the OS, with the new end position. */
@@ -145,4 +154,17 @@ export class BinlogWriter {
     await this.file?.close();
     this.file = undefined;
   }
+}
+
+/** The length of `file` (`size` bytes) up to and including its last '\n'; 0 when it has none. */
+async function wholeLinesLength(file: FileHandle, size: number): Promise<number> {
+  const chunk = Buffer.allocUnsafe(4096);
+  for (let end = size; end > 0;) {
+    const start = Math.max(0, end - chunk.length);
+    const { bytesRead } = await file.read(chunk, 0, end - start, start);
+    const nl = chunk.subarray(0, bytesRead).lastIndexOf(0x0a);
+    if (nl >= 0) return start + nl + 1;
+    end = start;
+  }
+  return 0;
 }

@@ -125,6 +125,12 @@ export class Store {
       dir: join(config.basePath, 'data', 'sync'),
       fsync: config.fsyncBinlog,
     });
+    if (this.writer.tornBytes > 0) {
+      this.logger.warn(
+        { bytes: this.writer.tornBytes },
+        'binlog: cut off a torn last line (a kill inside a write; never acknowledged)',
+      );
+    }
     this.ctx = {
       fs: this.fs,
       layout: this.layout,
