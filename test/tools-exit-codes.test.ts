@@ -52,11 +52,15 @@ function oneLine(r: RunResult, label: string): string {
 
 test('wrong arguments: the C usage text on stdout, exit 1', async () => {
   const cases: [string, string[]][] = Object.keys(TOOL_SCRIPTS)
-    .filter((t) => t !== 'fdfs_monitor' && t !== 'fdfs_storage_stat' && t !== 'fdfs_volumn_stat')
+    .filter(
+      (t) =>
+        !['fdfs_monitor', 'fdfs_storage_stat', 'fdfs_volumn_stat', 'fdfs_tracker_stat'].includes(t),
+    )
     .map((t) => [t, []]);
   cases.push(['fdfs_monitor', ['client.conf', '-h']]);
   cases.push(['fdfs_storage_stat', ['-c', 'client.conf', '-Z']]);
   cases.push(['fdfs_volumn_stat', ['-c']]);
+  cases.push(['fdfs_tracker_stat', ['-c', 'client.conf', '-T']]);
   const results = await runAll(cases);
   results.forEach((r, i) => {
     const tool = cases[i]![0];
@@ -107,6 +111,7 @@ test('an unreachable tracker exits 111 (ECONNREFUSED) with one line', async () =
     ['fdfs_appender_test', ['down.conf', 'apptest.txt']],
     ['fdfs_storage_stat', ['-c', 'down.conf']],
     ['fdfs_volumn_stat', ['-c', 'down.conf', '-d']],
+    ['fdfs_tracker_stat', ['-c', 'down.conf', '-L']],
   ];
   const results = await runAll(cases);
   results.forEach((r, i) => {

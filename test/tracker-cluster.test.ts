@@ -1,4 +1,4 @@
-// Issue 7, tests 1–4 on real processes: three trackers on their own 127.0.0.x, two storages (one
+// Issue 7, tests 1–4 (test 5 below) on real processes: three trackers on their own 127.0.0.x, two storages (one
 // per group, so no replication is involved) reporting to all three. One leader emerges and all
 // agree (1); SIGKILL of the leader during an upload/download loop: a new agreed leader, every
 // operation completes, retries allowed (2); the old leader restarted rejoins as a follower and the
@@ -8,6 +8,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { StorageStatus } from '#src/protocol/status.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   downloadFileToBuffer,
@@ -17,7 +21,7 @@ import {
   type FdfsClients,
 } from '#src/client/index.js';
 import { Cluster } from './support/cluster.js';
-import { waitActive, type StorageNode } from './support/cluster-storage.js';
+import { waitActive, waitListed, type StorageNode } from './support/cluster-storage.js';
 import type { TrackerNode } from './support/cluster-tracker.js';
 import { byAddress, views, waitAgreedLeader } from './support/tracker-cluster.js';
 
@@ -145,3 +149,67 @@ describe('tracker cluster: one elected leader', { timeout: 240_000 }, () => {
     });
   });
 });
+
+// Issue 7, test 5: a fresh tracker added to the storages' configuration copies the state from the
+// best-ranked peer at the first join (61/63/62, §9.1 step 1), then routes from the next beats.
+describe('tracker cluster: a fresh tracker copies the system files', { timeout: 180_000 }, () => {
+  const cluster = new Cluster('tracker-copy');
+  after(() => cluster.destroy());
+
+  test('5: a fresh tracker copies the state and routes from the storages’ next beat', async () => {
+    await cluster.withLogs(async () => {
+      const first = await cluster.startTracker();
+      const list = [{ host: first.host, port: first.port }];
+      const s1 = await cluster.startStorage({ group: 'group1', trackers: list });
+      const s2 = await cluster.startStorage({ group: 'group2', trackers: list });
+      await waitActive(first, [s1]);
+      await waitActive(first, [s2]);
+      const oldClients = clientsOf([first]);
+      const content = randomBytes(5000);
+      const id = await uploadFile(oldClients, { content, ext: 'bin', groupName: 'group2' }).finally(
+        () => closeClients(oldClients),
+      );
+
+      const fresh = await cluster.startTracker();
+      assert.equal(existsSync(join(fresh.dataDir, 'storage_groups_new.dat')), false, 'empty');
+      // Only s1 reports to the fresh tracker: it knows group2 and s2 from the copy alone.
+      s1.addTracker({ host: fresh.host, port: fresh.port });
+      await s1.restart();
+      const copied = await waitListed(fresh, [s2], ['listed']);
+      assert.equal(copied[0]!.status, StorageStatus.OFFLINE, 's2 never joined it');
+      assert.match(await readFile(join(fresh.dataDir, '.tracker_status'), 'utf8'), /^up_time=/);
+
+      s2.addTracker({ host: fresh.host, port: fresh.port });
+      await s2.restart();
+      await waitActive(fresh, [s1]);
+      await waitActive(fresh, [s2]);
+      // A client that knows only the fresh tracker finds the old file and stores new ones.
+      const clients = clientsOf([fresh]);
+      try {
+        assert.deepEqual(await downloadFileToBuffer(clients, id), content);
+        const more = randomBytes(3000);
+        const id2 = await uploadFile(clients, { content: more, ext: 'bin', groupName: 'group1' });
+        assert.deepEqual(await downloadFileToBuffer(clients, id2), more);
+      } finally {
+        await closeClients(clients);
+      }
+      assert.equal(await waitAgreedLeader([first, fresh]), first.address, 'it follows');
+    });
+  });
+});
+
+function clientsOf(trackers: readonly TrackerNode[]): FdfsClients {
+  return {
+    tracker: new TrackerClient({
+      trackers: trackers.map((t) => ({ host: t.host, port: t.port })),
+      connectTimeoutMs: 1000,
+      networkTimeoutMs: 5000,
+    }),
+    storage: new StorageClient({ connectTimeoutMs: 1000, networkTimeoutMs: 5000 }),
+  };
+}
+
+async function closeClients(c: FdfsClients): Promise<void> {
+  await c.tracker.close();
+  await c.storage.close();
+}

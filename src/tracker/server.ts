@@ -20,11 +20,14 @@ import { FollowerLink } from './relation/follower-link.js';
 import { LeaderDriver } from './relation/leader-driver.js';
 import { Leadership, type Named } from './relation/leadership.js';
 import { peerCall } from './relation/peer-call.js';
+import { needsSysFileCopy } from './relation/sys-file-copy.js';
+import { SysFileSync } from './relation/sys-file-sync.js';
 import { TrackerPeers, interfaceAddresses } from './relation/peers.js';
 import { formatIpPort } from '../protocol/messages/tracker-fields.js';
 import { dialectOf, policyOf, type LeaderView, type TrackerContext } from './service/context.js';
 import { saveChanges, trackerHandler } from './service/dispatch.js';
 import type { TrackerSession } from './service/session.js';
+import { SysFileLock } from './service/sys-files.js';
 import { ClusterState } from './state/index.js';
 
 export interface TrackerServerOptions {
@@ -135,6 +138,26 @@ export class TrackerServer {
       random: Math.random,
       logger,
     });
+    const sysFiles = new SysFileSync({
+      needed: needsSysFileCopy(state.hasGroups, startTime, lastCheckTime),
+      peers: () => peers.list(),
+      call: peerCall(peerOptions),
+      self: () => ({
+        ifLeader: driver.isLeader,
+        ...times(),
+        ip: this.selfIp(),
+        port: this.boundPort,
+      }),
+      peerOptions,
+      install: async (files) => {
+        // Copied files replace ours; the state is reloaded from them (§9.1 step 1).
+        await store.replaceSysFiles(files);
+        const { snapshot: copied } = await store.load();
+        if (copied) state.restore(copied);
+        await store.writeStatus({ upTime: startTime, lastCheckTime: this.now() });
+      },
+      logger,
+    });
     const nameTracker = (ip: string, port: number): Named => {
       const self = { hosts: [ip], port };
       if (peers.isSelf(self)) return { self: true };
@@ -170,6 +193,8 @@ export class TrackerServer {
       startTime,
       port: () => this.boundPort,
       clusterChanged: () => setImmediate(() => void driver.tick()),
+      sysFileLock: new SysFileLock(),
+      beforeJoin: () => sysFiles.beforeJoin(),
     };
     const framed = new FramedServer<TrackerSession>({
       handler: trackerHandler(ctx),

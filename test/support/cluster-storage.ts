@@ -97,6 +97,14 @@ export class StorageNode extends ServerNode {
     return join(this.dataDir(storePathIndex), '.tmp');
   }
 
+  /** Trackers added to tracker_server for the next start (issue 7 test 5). */
+  private readonly addedTrackers: TrackerAddress[] = [];
+
+  /** Report to `tracker` too from the next start on. */
+  addTracker(tracker: TrackerAddress): void {
+    this.addedTrackers.push(tracker);
+  }
+
   /** storage.conf keys for the next start (e.g. fsync_binlog before a restart). */
   configure(values: ConfigValues): void {
     Object.assign(this.changes, values);
@@ -119,7 +127,8 @@ export class StorageNode extends ServerNode {
 
   override writeConfig(): void {
     super.writeConfig();
-    const lines = this.options.trackers.map((t) => `tracker_server = ${t.host}:${t.port}\n`);
+    const trackers = [...this.options.trackers, ...this.addedTrackers];
+    const lines = trackers.map((t) => `tracker_server = ${t.host}:${t.port}\n`);
     appendFileSync(this.configPath, lines.join(''));
   }
 

@@ -38,6 +38,7 @@ export const TOOL_SCRIPTS: Record<string, string> = {
   fdfs_appender_test: 'appender-test',
   fdfs_storage_stat: 'storage-stat',
   fdfs_volumn_stat: 'volumn-stat',
+  fdfs_tracker_stat: 'tracker-stat',
 };
 
 export function toolScript(tool: string): string {

@@ -133,6 +133,19 @@ export class TrackerStore {
     });
   }
 
+  /** The four files of a system-file copy (SYS_FILES order), each replaced atomically (§5.4). */
+  replaceSysFiles(files: readonly Buffer[]): Promise<void> {
+    const run = async (): Promise<void> => {
+      await mkdir(this.dir, { recursive: true });
+      for (const [i, name] of SYS_FILES.entries()) {
+        await writeFileAtomic(this.path(name), files[i] ?? Buffer.alloc(0));
+      }
+    };
+    const next = this.chain.then(run, run);
+    this.chain = next.catch(() => undefined);
+    return next;
+  }
+
   writeStatus(status: TrackerStatusFile): Promise<void> {
     const run = (): Promise<void> =>
       writeFileAtomic(this.path(TRACKER_FILES.status), formatTrackerStatus(status));

@@ -8,14 +8,11 @@
 import type { TrackerAddress } from '../../common/config/values.js';
 import type { Logger } from '../../common/logger.js';
 import { TrackerCommand as C } from '../../protocol/commands.js';
-import {
-  TRACKER_STATUS_SIZE,
-  decodeTrackerStatus,
-} from '../../protocol/structs/tracker-cluster.js';
 import { decideLeadership, type Candidate } from './election.js';
 import type { FollowerLink } from './follower-link.js';
 import { onRivalLeader, type KnownLeader, type Leadership } from './leadership.js';
 import type { PeerCall } from './peer-call.js';
+import { peerStatuses } from './peer-status.js';
 import type { TrackerPeers } from './peers.js';
 
 export type { KnownLeader } from './leadership.js';
@@ -44,8 +41,6 @@ export const MAX_LEADER_FAILURES = 3;
 /** Pause after an abandoned 66/67 round: 1 s + up to 2 s at random (C: 1–10 s). */
 const RETRY_BASE_MS = 1000;
 const RETRY_SPREAD_MS = 2000;
-
-type Answered = Candidate & { address: TrackerAddress };
 
 export class LeaderDriver {
   private busy = false;
@@ -84,28 +79,8 @@ export class LeaderDriver {
   }
 
   /** GET_STATUS to every peer: the ones that answered, and the ones reachable at all. */
-  private async statuses(): Promise<{ answered: Answered[]; reachable: TrackerAddress[] }> {
-    const answered: Answered[] = [];
-    const reachable: TrackerAddress[] = [];
-    const list = this.options.peers.list();
-    await Promise.all(
-      list.map(async (address) => {
-        const a = await this.options.call(address, C.TRACKER_GET_STATUS, undefined, 64);
-        if (!a) return;
-        reachable.push(address);
-        if (a.body?.length !== TRACKER_STATUS_SIZE) return;
-        const s = decodeTrackerStatus(a.body);
-        answered.push({
-          ifLeader: s.ifLeader !== 0,
-          runningTime: s.runningTime,
-          restartInterval: s.restartInterval,
-          ip: address.hosts[0] ?? '',
-          port: address.port,
-          address,
-        });
-      }),
-    );
-    return { answered, reachable };
+  private statuses(): ReturnType<typeof peerStatuses> {
+    return peerStatuses(this.options.peers.list(), this.options.call);
   }
 
   private async elect(): Promise<void> {

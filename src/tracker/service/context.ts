@@ -10,6 +10,7 @@ import type { TrackerStatus } from '../../protocol/structs/tracker-cluster.js';
 import type { TrackerStore } from '../persist/store.js';
 import type { Leadership, Named } from '../relation/leadership.js';
 import type { TrackerPeers } from '../relation/peers.js';
+import type { SysFileLock } from './sys-files.js';
 import { makePolicy, type ClusterState, type TrackerPolicy } from '../state/index.js';
 
 /** The client-facing reply layouts of the emulated release (issue 3, "Wire layouts"). */
@@ -84,6 +85,13 @@ export interface TrackerContext {
   port(): number;
   /** A storage's join made the cluster's trackers known, or added one: run an election round. */
   clusterChanged(): void;
+  /** The system-file copy served to one peer at a time (§5.4 cmds 61/62). */
+  readonly sysFileLock: SysFileLock;
+  /**
+   * Before a join (§9.1 step 1): copies the system files from the best peer when this tracker
+   * needs it; false when that failed (the join answers EAGAIN).
+   */
+  beforeJoin(): Promise<boolean> | true;
 }
 
 /** The state rules' options from tracker.conf (§10.1) and storage_ids.conf. */

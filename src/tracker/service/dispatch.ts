@@ -17,6 +17,7 @@ import * as reports from './storage-reports.js';
 import * as sync from './sync-source.js';
 import * as status from './tracker-status.js';
 import { RELATION_ROUTES } from './tracker-relation.js';
+import * as sysFiles from './sys-files.js';
 import * as trunk from './trunk.js';
 
 type JoinCheck = 'none' | 'join' | 'join-einval';
@@ -77,6 +78,9 @@ const TABLE: readonly (readonly [number, Handler, JoinCheck?])[] = [
   [C.STORAGE_REPORT_TRUNK_FREE, trunk.reportTrunk, 'join'],
   // trackers (§5.4)
   ...RELATION_ROUTES,
+  [C.TRACKER_GET_SYS_FILES_START, sysFiles.getSysFilesStart],
+  [C.TRACKER_GET_ONE_SYS_FILE, sysFiles.getOneSysFile],
+  [C.TRACKER_GET_SYS_FILES_END, sysFiles.getSysFilesEnd],
 ];
 
 export const ROUTES: ReadonlyMap<number, Route> = new Map(
@@ -134,6 +138,7 @@ export function trackerHandler(ctx: TrackerContext): ServerHandler<TrackerSessio
     onClose(session) {
       ctx.connections.current--;
       ctx.relation.closed(session);
+      ctx.sysFileLock.release(session);
       // QUIT or a closed connection of a joined storage: the disconnect rule (§9.3).
       if (session.storage) {
         ctx.state.disconnect(session.storage);

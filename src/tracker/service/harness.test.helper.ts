@@ -23,6 +23,7 @@ import { TrackerPeers } from '../relation/peers.js';
 import { ClusterState } from '../state/index.js';
 import { dialectOf, policyOf, type TrackerContext } from './context.js';
 import { trackerHandler } from './dispatch.js';
+import { SysFileLock } from './sys-files.js';
 import type { TrackerSession } from './session.js';
 
 export const TRACKER_IP = '127.0.0.11';
@@ -145,6 +146,8 @@ export async function harness(options: HarnessOptions = {}): Promise<Harness> {
     clusterChanged: () => {
       clusterChanges++;
     },
+    sysFileLock: new SysFileLock(),
+    beforeJoin: () => true,
   };
   if (leader.isLeader) state.noteLeaderChange();
   const server = new FramedServer<TrackerSession>({

@@ -56,14 +56,31 @@ const toStateBrief = (b: WireBrief): StorageBrief => ({
   status: b.status,
 });
 
-/** 81 (§9.1): the connection is then bound to the storage. */
-export function join(req: TrackerRequest, ctx: TrackerContext): ServerReply {
+/**
+ * 81 (§9.1): the connection is then bound to the storage. The first join after start-up may
+ * copy the system files from a peer first (step 1; EAGAIN when that fails).
+ */
+export function join(req: TrackerRequest, ctx: TrackerContext): ServerReply | Promise<ServerReply> {
   const body = decodeStorageJoinBody(req.body);
   // §9.1 step 2: this tracker is the one the storage reached, and learns its peers.
   ctx.peers.noteLocalAddress(req.local.address);
   ctx.peers.noteLocalAddress(body.currentTrackerIp);
   const wasKnown = ctx.peers.known;
   if (ctx.peers.addJoinLines(body.trackers) || !wasKnown) ctx.clusterChanged();
+  const ready = ctx.beforeJoin();
+  if (ready === true) return joinState(req, ctx, body);
+  return ready.then((copied) =>
+    copied
+      ? joinState(req, ctx, body)
+      : failed(req, ctx, fail(Errno.EAGAIN, 'system-file copy from a peer failed')),
+  );
+}
+
+function joinState(
+  req: TrackerRequest,
+  ctx: TrackerContext,
+  body: ReturnType<typeof decodeStorageJoinBody>,
+): ServerReply {
   const outcome = ctx.state.join({
     groupName: body.groupName,
     peerIp: req.peer.address,
