@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { crc32 } from 'node:zlib';
+import { StorageClient } from '#src/client/storage-client.js';
 import { decodeFileId } from '#src/protocol/file-id/file-id.js';
 import { STORAGE_STAT_COUNTER_FIELDS } from '#src/protocol/structs/storage-stat-block.js';
 import type { StorageStat } from '#src/protocol/structs/index.js';
@@ -170,7 +171,7 @@ export function describePromiseClient(name: PromiseClientName, version: string):
     );
 
     test(
-      'delete: the source storage then answers ENOENT to download, file info and delete',
+      'delete: the source storage then answers ENOENT to download, file info and delete, for both clients',
       run(async () => {
         const fileId = await fdfs.upload(Buffer.from('to be deleted'), { ext: 'txt' });
         const source = live.sourceOf(fileId);
@@ -180,6 +181,13 @@ export function describePromiseClient(name: PromiseClientName, version: string):
         await assert.rejects(downloadBytes(direct, fileId), { errno: ENOENT });
         await assert.rejects(fdfs.getFileInfo(fileId), { errno: ENOENT });
         await assert.rejects(fdfs.del(fileId), { errno: ENOENT });
+        // Gone for our own client too: the storage itself no longer has it.
+        const ours = new StorageClient({ connectTimeoutMs: 2000, networkTimeoutMs: 20_000 });
+        try {
+          await assert.rejects(ours.queryFileInfo(source, fileId), { errno: ENOENT });
+        } finally {
+          await ours.close();
+        }
       }),
     );
 

@@ -22,6 +22,7 @@ import { statPathSpace, StorePathChooser, type PathSpace } from './space.js';
 import { StoreStats } from './stats.js';
 import type { DataInitFlag } from './state-files.js';
 import { StatSaver } from './stat-saver.js';
+import { SmallFileIo } from './small-io/pool.js';
 import type { StoreContext, StoreSettings } from './operations/context.js';
 import { upload, type UploadRequest, type UploadResult } from './operations/upload.js';
 import {
@@ -63,6 +64,7 @@ export class Store {
   private flag: DataInitFlag | undefined;
   private readonly spaces: (PathSpace | undefined)[];
   private saver: StatSaver | undefined;
+  private smallIo: SmallFileIo | undefined;
   private readonly clock: () => number;
   private readonly logger: Logger;
 
@@ -131,6 +133,8 @@ export class Store {
         'binlog: cut off a torn last line (a kill inside a write; never acknowledged)',
       );
     }
+    const workers = this.options.smallFileWorkers ?? (this.options.fs ? 0 : 2);
+    this.smallIo = workers > 0 ? new SmallFileIo(workers) : undefined;
     this.ctx = {
       fs: this.fs,
       layout: this.layout,
@@ -142,6 +146,7 @@ export class Store {
       settings: this.settings,
       spaces: this.spaces,
       fsyncEvery: config.fsyncAfterWrittenBytes,
+      smallIo: this.smallIo,
       random,
       logger: this.logger,
       now: () => this.now(),
@@ -156,6 +161,8 @@ export class Store {
     this.saver?.stop();
     await this.saver?.save();
     this.saver = undefined;
+    await this.smallIo?.close();
+    this.smallIo = undefined;
     await this.writer?.close();
     this.writer = undefined;
     this.ctx = undefined;

@@ -35,4 +35,6 @@ export interface StoreOptions {
   /** File-system layer (fault injection in tests). */
   fs?: StoreFs;
   logger?: Logger;
+  /** Worker threads for small uploads and downloads (small-io/); 0 = none. Default 2, or 0 with `fs`. */
+  smallFileWorkers?: number;
 }

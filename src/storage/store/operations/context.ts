@@ -8,6 +8,7 @@ import type { KeyedLock } from '../keyed-lock.js';
 import type { StoreLayout } from '../layout.js';
 import type { NameGenerator } from '../name-generator.js';
 import type { PathSpace, ReservedSpace, StorePathChooser, StorePathMode } from '../space.js';
+import type { SmallFileIo } from '../small-io/pool.js';
 import type { StoreStats } from '../stats.js';
 
 /** Where binlog records go: BinlogWriter, or a fake in tests. Resolves once written to the OS. */
@@ -42,6 +43,8 @@ export interface StoreContext {
   readonly spaces: (PathSpace | undefined)[];
   /** fsync_after_written_bytes (0 = never). */
   readonly fsyncEvery: number;
+  /** The small-file workers (small-io/), when the store runs on the real file system. */
+  readonly smallIo?: SmallFileIo | undefined;
   readonly random: RandomSource;
   readonly logger: Logger;
   /** Unix seconds. */

@@ -9,6 +9,8 @@ import { Errno } from '../../../protocol/errno.js';
 import { invalid, ioError, storeError } from '../errors.js';
 import type { StoreContext } from './context.js';
 import { countFileIo } from './common.js';
+import { rangeCount } from './range.js';
+import { jobError } from '../small-io/pool.js';
 
 /** A small range, already read whole: one socket write carries header and bytes. */
 export interface InlineDownload {
@@ -68,17 +70,11 @@ async function openRange(
     const stats = await ctx.fs.fstat(fd);
     if (!stats.isFile()) throw storeError(Errno.EISDIR, `${logicName} is not a regular file`);
     const fileSize = stats.size;
-    if (fileSize === 0 && offset === 0) {
+    const count = rangeCount(fileSize, offset, length, logicName);
+    if (count === 0) {
       await ctx.fs.close(fd);
       return { fd: undefined, start: 0, count: 0, fileSize };
     }
-    if (offset >= fileSize) {
-      throw invalid(
-        `download offset ${offset} is not below the size of ${logicName} (${fileSize})`,
-      );
-    }
-    const remaining = fileSize - offset;
-    const count = length === 0 || length > remaining ? remaining : length;
     return { fd, start: offset, count, fileSize };
   } catch (err) {
     await ctx.fs.close(fd).catch(() => {});
@@ -132,6 +128,37 @@ async function readRange(
   return { content: got === count ? content : content.subarray(0, got), length: got, fileSize };
 }
 
+/**
+ * A range of at most `INLINE_DOWNLOAD_MAX` bytes read by one small-file worker job (open, fstat,
+ * read, close there: small-io/); undefined when the range is longer (the caller streams it).
+ */
+async function readSmall(
+  ctx: StoreContext,
+  logicName: string,
+  offset: number,
+  length: number,
+): Promise<InlineDownload | undefined> {
+  checkRangeValue(offset, 'offset');
+  checkRangeValue(length, 'length');
+  const { dataPath } = ctx.layout.resolve(logicName);
+  const r = await ctx.smallIo!.run({
+    kind: 'read',
+    path: dataPath,
+    offset,
+    length,
+    max: INLINE_DOWNLOAD_MAX,
+  });
+  if (!r.ok) throw jobError(r, `open ${logicName}`);
+  if (r.kind !== 'read') throw new Error('a read job answered as another kind');
+  const count = rangeCount(r.fileSize, offset, length, logicName);
+  if (count > INLINE_DOWNLOAD_MAX) return undefined;
+  const content = r.data
+    ? Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength)
+    : Buffer.alloc(0);
+  countDownload(ctx, true, content.length);
+  return { content, length: content.length, fileSize: r.fileSize };
+}
+
 async function withDownloadErrors<T>(
   ctx: StoreContext,
   logicName: string,
@@ -170,6 +197,10 @@ export function openOrReadDownload(
   length: number,
 ): Promise<Download | InlineDownload> {
   return withDownloadErrors(ctx, logicName, async () => {
+    if (ctx.smallIo) {
+      const small = await readSmall(ctx, logicName, offset, length);
+      if (small) return small;
+    }
     const range = await openRange(ctx, logicName, offset, length);
     if (range.fd === undefined) {
       countDownload(ctx, true, 0);
