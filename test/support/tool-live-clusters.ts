@@ -9,6 +9,7 @@ import { waitActive, waitListed, writeStorageIds, type StorageNode } from './clu
 import type { TrackerNode } from './cluster-tracker.js';
 import { finishFullCopy } from './recovery-support.js';
 import { liveFolder } from './tool-live.js';
+import { connectTracker, queryStore } from './tracker-queries.js';
 
 export interface ToolCluster {
   trackers: TrackerNode[];
@@ -23,9 +24,11 @@ export interface ToolCluster {
  * its §8.7 full copy is reported done (finishFullCopy), then turns ACTIVE.
  */
 export async function joinGroup(trackers: TrackerNode[], storage: StorageNode): Promise<void> {
-  const tracker = trackers[0]!;
-  await waitListed(tracker, [storage], [StorageStatus.WAIT_SYNC, StorageStatus.ACTIVE]);
-  await finishFullCopy(tracker, storage);
+  // The source reports to every tracker it knows, as a storage does (§9.2).
+  for (const t of trackers) {
+    await waitListed(t, [storage], [StorageStatus.WAIT_SYNC, StorageStatus.ACTIVE]);
+    await finishFullCopy(t, storage);
+  }
   for (const t of trackers) await waitActive(t, [storage]);
 }
 
@@ -61,17 +64,17 @@ const B_STORAGES = [
 /**
  * Cluster B: two trackers (use_storage_id, id_type_in_filename = id unless `trackerConfig` says
  * otherwise, round-robin groups), 100001 in group1 and 100003 in group2, both ACTIVE on both
- * trackers; with `second`, 100002 joins group1 after them. `storages` is in B_STORAGES order.
+ * trackers. `joinSecond` starts 100002, which joins group1 (at once with `second`). `storages`
+ * is in B_STORAGES order.
  */
 export async function startClusterB(
   cluster: Cluster,
   options: { second?: boolean; trackerConfig?: ConfigValues } = {},
-): Promise<ToolCluster> {
-  const count = options.second ? 3 : 2;
-  const hosts = B_STORAGES.slice(0, count).map(() => cluster.allocateHost());
+): Promise<ToolCluster & { joinSecond: () => Promise<StorageNode> }> {
+  const hosts = B_STORAGES.map(() => cluster.allocateHost());
   const groupPort = { group1: await cluster.freePort(hosts[0]!), group2: 0 };
   groupPort.group2 = await cluster.freePort(hosts[1]!);
-  const lines = B_STORAGES.slice(0, count).map((s, i) => ({
+  const lines = B_STORAGES.map((s, i) => ({
     id: s.id,
     group: s.group,
     host: hosts[i]!,
@@ -98,16 +101,48 @@ export async function startClusterB(
     await waitActive(t, [storages[0]!]);
     await waitActive(t, [storages[1]!]);
   }
-  if (options.second) {
-    storages.push(await start(2));
-    await joinGroup(trackers, storages[2]!);
-  }
+  const joinSecond = async (): Promise<StorageNode> => {
+    const second = await start(2);
+    storages.push(second);
+    await joinGroup(trackers, second);
+    return second;
+  };
+  if (options.second) await joinSecond();
   const addresses: Record<string, string> = {
     '127.0.0.21:22300': trackers[0]!.address,
     '127.0.0.24:22300': trackers[1]!.address,
   };
-  B_STORAGES.forEach((s, i) => {
-    if (storages[i]) addresses[s.recorded] = storages[i]!.address;
-  });
-  return { trackers, storages, ...liveFolder('B', addresses) };
+  B_STORAGES.forEach((s, i) => (addresses[s.recorded] = `${lines[i]!.host}:${lines[i]!.port}`));
+  return { trackers, storages, joinSecond, ...liveFolder('B', addresses) };
+}
+
+/**
+ * Put a round-robin tracker (store_lookup = 0, store_server = 0) where the recorder's was: its next
+ * upload without a group goes to `group` (and, with `storage`, to that storage of the group).
+ * Which group and storage a round-robin tracker picks depends on every earlier query of the
+ * cluster's life (§9.5), the recorder's file-ids uploads included; each QUERY_STORE answer moves
+ * the turn on, so we ask until the answer is the one before the wanted (two groups, two storages).
+ */
+export async function steerUploads(
+  tracker: TrackerNode,
+  group: string,
+  storage?: StorageNode,
+): Promise<void> {
+  const conn = await connectTracker(tracker.host, tracker.port);
+  try {
+    let probes = 0;
+    while ((await queryStore(conn)).groupName === group) {
+      if (++probes > 3) throw new Error(`the tracker does not alternate groups (${group})`);
+    }
+    if (storage === undefined) return;
+    // Named-group queries (104) move the group's storage turn only, not the group turn.
+    probes = 0;
+    for (;;) {
+      const at = await queryStore(conn, group);
+      if (at.ip !== storage.host || at.port !== storage.port) return;
+      if (++probes > 3) throw new Error(`the tracker does not alternate storages of ${group}`);
+    }
+  } finally {
+    conn.destroy();
+  }
 }

@@ -10,17 +10,8 @@ import { runFolder, runOurTool, toolRuns, type RunResult, type ToolRun } from '.
 
 const STAT_TOOLS = new Set(['fdfs_monitor', 'fdfs_storage_stat', 'fdfs_volumn_stat']);
 
-export interface MaskOptions {
-  /**
-   * Hide the group of an uploaded file id (`group2/<file>`, `group_name=group2, …`). Only for
-   * clusters of two groups with store_lookup = 0: which group a round-robin tracker picks depends
-   * on every upload of the cluster's life, the recorder's file-ids uploads included.
-   */
-  uploadGroup?: boolean;
-}
-
 /** The documented mask (docs/CLI.md "The mask"). */
-export function maskOutput(tool: string, text: string, options: MaskOptions = {}): string {
+export function maskOutput(tool: string, text: string): string {
   let t = text
     .replace(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/g, '<date>')
     .replace(/127\.0\.0\.\d+(:\d+)?/g, '<addr>')
@@ -28,11 +19,6 @@ export function maskOutput(tool: string, text: string, options: MaskOptions = {}
     .replace(/file save to \S+/g, 'file save to <name>')
     .replace(/M\d\d\/[0-9A-F]{2}\/[0-9A-F]{2}\/[A-Za-z0-9_-]{27}\d*/g, '<file>')
     .replace(/(version(?: =|:)) [^\s,]+/g, '$1 <v>');
-  if (options.uploadGroup) {
-    t = t
-      .replace(/group\d+\/<file>/g, '<group>/<file>')
-      .replace(/group_name=group\d+/g, 'group_name=<group>');
-  }
   if (STAT_TOOLS.has(tool)) {
     t = t
       .replace(/\d+(\.\d+)? [KMGTPE]?B\b/g, '<size>')
@@ -76,10 +62,7 @@ export class LiveComparison {
   private readonly declared: ReadonlySet<string>;
   private readonly compared = new Set<string>();
 
-  constructor(
-    readonly suite: LiveSuite,
-    private readonly mask: MaskOptions = {},
-  ) {
+  constructor(readonly suite: LiveSuite) {
     this.declared = new Set(LIVE_CASES[suite]);
   }
 
@@ -95,11 +78,7 @@ export class LiveComparison {
     assert.equal(recordedFailure(run), undefined, `${caseName} is a recorded failure`);
     assert.equal(r.code, run.exitCode, `${caseName}: exit ${r.code}, stderr ${r.stderr}`);
     assert.equal(r.stderr, '', `${caseName}: nothing on stderr`);
-    assert.equal(
-      maskOutput(run.tool, r.stdout, this.mask),
-      maskOutput(run.tool, run.stdout, this.mask),
-      caseName,
-    );
+    assert.equal(maskOutput(run.tool, r.stdout), maskOutput(run.tool, run.stdout), caseName);
   }
 
   /**
@@ -119,10 +98,7 @@ export class LiveComparison {
     );
     assert.equal(r.code, failed.errno, `${caseName}: exit code`);
     const stdout = failed.inStdout ? run.stdout.replace(`${failed.line}\n`, '') : run.stdout;
-    assert.equal(
-      maskOutput(run.tool, r.stdout, this.mask),
-      maskOutput(run.tool, stdout, this.mask),
-    );
+    assert.equal(maskOutput(run.tool, r.stdout), maskOutput(run.tool, stdout));
   }
 
   /** A run whose C output differs on purpose (docs/CLI.md table row `row`); `check` asserts ours. */
