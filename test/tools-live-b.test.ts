@@ -1,13 +1,11 @@
 // The recorded C tool runs of cluster B (`b-*`: storage ids, two trackers, group1 = 100001,
-// group2 = 100003) and of the same cluster after 100002 joined group1 (`bs-*`), run again against
-// a live cluster of ours of that shape and compared through the mask of docs/CLI.md. Storage ids
+// group2 = 100003), run again against a live cluster of ours of that shape and compared through the mask of docs/CLI.md. Storage ids
 // and group names are compared as is: before each upload the round-robin tracker is put where the
 // recorder's was (steerUploads), so a file lands in the recorded group and on the recorded storage.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { modifyFile, StorageClient, TrackerClient, truncateFile } from '#src/client/index.js';
 import { Cluster } from './support/cluster.js';
 import type { StorageNode } from './support/cluster-storage.js';
 import type { TrackerNode } from './support/cluster-tracker.js';
@@ -18,17 +16,15 @@ import { LOCAL_FILES, type RunResult } from './support/tool-runs.js';
 const live = new LiveComparison('tools-live-b');
 let cluster: Cluster;
 let trackers: TrackerNode[] = [];
-let storages: StorageNode[] = [];
 let dir = '';
 let remove = (): void => {};
-let joinSecond: () => Promise<StorageNode> = () => Promise.reject(new Error('no cluster'));
 let ours: (tool: string, ...args: string[]) => Promise<RunResult> = () => {
   throw new Error('no cluster');
 };
 
 before(async () => {
   cluster = new Cluster('tools-live-b');
-  ({ trackers, storages, dir, remove, joinSecond } = await startClusterB(cluster));
+  ({ trackers, dir, remove } = await startClusterB(cluster));
   ours = runIn(dir);
 });
 after(async () => {
@@ -94,45 +90,6 @@ test('fdfs_test master and slave, delete twice, fdfs_test1 (b-test-*, b-delete-*
   );
   await steer('group1');
   live.sameAs('b-test1-upload', await ours('fdfs_test1', T1, 'upload', 'hello.txt'));
-});
-
-test('100002 joins group1: an appender on 100001, metadata and delete on 100002 (bs-*)', async () => {
-  const s2 = await joinSecond();
-  const s1 = storages[0]!;
-  await steer('group2');
-  live.sameAs('bs-upload-appender-try1', await ours('fdfs_upload_appender', T1, 'part1.log'));
-  await steer('group1', s1);
-  const a = await ours('fdfs_upload_appender', T1, 'part1.log');
-  live.sameAs('bs-upload-appender-try2', a);
-  const appender = printedId(a);
-  live.sameAs('bs-append-file', await ours('fdfs_append_file', T1, appender, 'part2.log'));
-  // The recorder's crafted requests of capture B-sync: MODIFY offset 4, TRUNCATE 32 → 20 → 40.
-  const clients = {
-    tracker: new TrackerClient({ trackers: [trackers[0]!], connectTimeoutMs: 2000 }),
-    storage: new StorageClient({ connectTimeoutMs: 2000 }),
-  };
-  try {
-    await modifyFile(clients, appender, { offset: 4, content: Buffer.from('MODIFIED') });
-    await truncateFile(clients, appender, 20);
-    await truncateFile(clients, appender, 40);
-  } finally {
-    await clients.tracker.close();
-    await clients.storage.close();
-  }
-  live.sameAs('bs-file-info-appender', await ours('fdfs_file_info', T1, appender));
-  live.sameAs('bs-regenerate-filename', await ours('fdfs_regenerate_filename', T1, appender));
-  await steer('group2');
-  live.sameAs('bs-upload-hello-try1', await ours('fdfs_upload_file', T1, 'hello.txt'));
-  await steer('group1', s2);
-  const h = await ours('fdfs_upload_file', T1, 'hello.txt');
-  live.sameAs('bs-upload-hello-try2', h);
-  const name = printedId(h).slice('group1/'.length);
-  const setmeta = (flag: string, meta: string): Promise<RunResult> =>
-    ours('fdfs_test', T1, 'setmeta', 'group1', name, flag, meta);
-  live.sameAs('bs-test-setmeta-O', await setmeta('O', 'k1=v1,k2=v2'));
-  live.sameAs('bs-test-setmeta-M', await setmeta('M', 'k2=v2b,k3=v3'));
-  live.sameAs('bs-test-setmeta-O-empty', await setmeta('O', ''));
-  live.sameAs('bs-delete-hello', await ours('fdfs_delete_file', T1, printedId(h)));
 });
 
 test('every run listed for tools-live-b was compared', () => live.assertAllCompared());

@@ -89,7 +89,7 @@ export const LIVE_CASES = {
     'x-monitor-list',
     'x-volumn-stat',
   ],
-  // Cluster B: storage ids, two trackers, group1 = 100001, group2 = 100003; then 100002 joins group1.
+  // Cluster B: storage ids, two trackers, group1 = 100001, group2 = 100003.
   'tools-live-b': [
     'b-upload-hello',
     'b-upload-pic',
@@ -112,6 +112,9 @@ export const LIVE_CASES = {
     'b-delete-missing',
     'b-download-missing',
     'b-test1-upload',
+  ],
+  // Cluster B after 100002 joined group1 (its full copy reported done).
+  'tools-live-bs': [
     'bs-upload-appender-try1',
     'bs-upload-appender-try2',
     'bs-append-file',

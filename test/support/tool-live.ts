@@ -21,7 +21,8 @@ export function maskOutput(tool: string, text: string): string {
     .replace(/(version(?: =|:)) [^\s,]+/g, '$1 <v>');
   if (STAT_TOOLS.has(tool)) {
     t = t
-      .replace(/\d+(\.\d+)? [KMGTPE]?B\b/g, '<size>')
+      // A size: "252 GB", "9.5 GB", and 0 as the C tools print it, "0  B".
+      .replace(/\d+(\.\d+)? +[KMGTPE]?B\b/g, '<size>')
       .replace(/\d+\.\d\d%/g, '<pct>')
       .replace(/\b\d+\b/g, '<n>')
       .replace(/ +<size>/g, ' <size>')
