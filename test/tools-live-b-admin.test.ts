@@ -39,13 +39,23 @@ const monitor = (tracker: TrackerNode, ...args: string[]): Promise<RunResult> =>
 
 test('fdfs_monitor on either tracker, the stat tools (b-monitor-*, b-*-stat*)', async () => {
   const [t1, t2] = trackers as [TrackerNode, TrackerNode];
-  live.sameAs('b-monitor-list', await monitor(t1, 'list'));
-  live.sameAs('b-monitor-list-leader', await monitor(t2, 'list'));
-  live.sameAs('b-monitor-group', await monitor(t1, 'list', 'group2'));
-  live.sameAs('b-storage-stat', await ours('fdfs_storage_stat', '-c', 'client.conf'));
-  live.sameAs('b-storage-stat-d', await ours('fdfs_storage_stat', '-c', 'client.conf', '-d'));
-  live.sameAs('b-volumn-stat', await ours('fdfs_volumn_stat', '-c', 'client.conf'));
-  live.sameAs('b-volumn-stat-d', await ours('fdfs_volumn_stat', '-c', 'client.conf', '-d'));
+  // Read-only runs: side by side.
+  const [list, leader, group, stat, statD, volumn, volumnD] = await Promise.all([
+    monitor(t1, 'list'),
+    monitor(t2, 'list'),
+    monitor(t1, 'list', 'group2'),
+    ours('fdfs_storage_stat', '-c', 'client.conf'),
+    ours('fdfs_storage_stat', '-c', 'client.conf', '-d'),
+    ours('fdfs_volumn_stat', '-c', 'client.conf'),
+    ours('fdfs_volumn_stat', '-c', 'client.conf', '-d'),
+  ]);
+  live.sameAs('b-monitor-list', list);
+  live.sameAs('b-monitor-list-leader', leader);
+  live.sameAs('b-monitor-group', group);
+  live.sameAs('b-storage-stat', stat);
+  live.sameAs('b-storage-stat-d', statD);
+  live.sameAs('b-volumn-stat', volumn);
+  live.sameAs('b-volumn-stat-d', volumnD);
   // docs/CLI.md #6: a tracker the config does not list — the C text, on stderr, exit 2.
   const bad = await ours('fdfs_monitor', 'client.conf', '-h', '127.0.0.99:22300', 'list');
   live.documented('b-monitor-bad-tracker', 6, (run) => {

@@ -61,15 +61,21 @@ test('uploads to both groups, appender, regenerate (b-upload-*, b-append-file â€
 });
 
 test('file info by storage id, with and without ids, download (b-file-info-*, b-download-hello)', async () => {
-  live.sameAs('b-file-info-hello', await ours('fdfs_file_info', T1, hello));
-  live.sameAs(
-    'b-file-info-hello-loadparams',
-    await ours('fdfs_file_info', 'client_loadparams.conf', hello),
-  );
-  live.sameAs('b-file-info-hello-noids', await ours('fdfs_file_info', 'client_noids.conf', hello));
-  live.sameAs('b-file-info-pic', await ours('fdfs_file_info', T1, pic));
-  live.sameAs('b-file-info-pic-noids', await ours('fdfs_file_info', 'client_noids.conf', pic));
-  live.sameAs('b-download-hello', await ours('fdfs_download_file', T1, hello, 'bhello.dl'));
+  // Read-only runs: side by side.
+  const [info, loadparams, noids, infoPic, noidsPic, download] = await Promise.all([
+    ours('fdfs_file_info', T1, hello),
+    ours('fdfs_file_info', 'client_loadparams.conf', hello),
+    ours('fdfs_file_info', 'client_noids.conf', hello),
+    ours('fdfs_file_info', T1, pic),
+    ours('fdfs_file_info', 'client_noids.conf', pic),
+    ours('fdfs_download_file', T1, hello, 'bhello.dl'),
+  ]);
+  live.sameAs('b-file-info-hello', info);
+  live.sameAs('b-file-info-hello-loadparams', loadparams);
+  live.sameAs('b-file-info-hello-noids', noids);
+  live.sameAs('b-file-info-pic', infoPic);
+  live.sameAs('b-file-info-pic-noids', noidsPic);
+  live.sameAs('b-download-hello', download);
   assert.equal(readFileSync(join(dir, 'bhello.dl'), 'utf8'), LOCAL_FILES['hello.txt']);
 });
 
