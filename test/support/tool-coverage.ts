@@ -169,7 +169,7 @@ export const PENDING_TRACKER_STAT: readonly string[] = [
 /** Runs compared nowhere, each with its reason. Keep this short. */
 export const EXCLUDED: Readonly<Record<string, string>> = {};
 
-/** The runs tools-replay replays: those whose packets are linked (context.runCase). */
+/** The run cases linked packets name (context.runCase); tools-replay replays those of the tool runs. */
 export function replayedCases(): Set<string> {
   const linked = loadPackets()
     .map((p) => (p.context as { runCase?: string }).runCase)
