@@ -20,6 +20,7 @@ import {
   encodeStoreOneReply,
 } from '#src/protocol/messages/index.js';
 import { connectionScripts, ReplayCluster, type Fill } from './support/tool-replay.js';
+import { recordedFailure } from './support/tool-live.js';
 import { commandArgs, runFolder, runOurTool, toolRuns, type ToolRun } from './support/tool-runs.js';
 import { loadPackets } from './support/vectors.js';
 
@@ -142,22 +143,6 @@ function fillFor(run: ToolRun, storage: string): Fill {
         return undefined;
     }
   };
-}
-
-/** The C tool's failure line (stdout or stderr) and its errno, or undefined for a success. */
-function recordedFailure(
-  run: ToolRun,
-): { line: string; errno: number; inStdout: boolean } | undefined {
-  for (const [text, inStdout] of [
-    [run.stdout, true],
-    [run.stderr, false],
-  ] as const) {
-    const line = text
-      .split('\n')
-      .find((l) => / fail, error no: \d+, error info: /.test(l) && !l.startsWith('['));
-    if (line) return { line, errno: Number(/error no: (\d+)/.exec(line)![1]), inStdout };
-  }
-  return undefined;
 }
 
 test('the 40 linked runs of our tools are all replayed', () => {

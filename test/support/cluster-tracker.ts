@@ -41,6 +41,8 @@ export const trackerConfigText = configText;
 
 export class TrackerNode extends ServerNode {
   readonly basePath: string;
+  /** Keys set by configure(), over the options' config. */
+  private readonly changes: ConfigValues = {};
 
   constructor(
     cluster: Cluster,
@@ -63,6 +65,11 @@ export class TrackerNode extends ServerNode {
     return join(this.basePath, 'data');
   }
 
+  /** tracker.conf keys for the next start (e.g. id_type_in_filename before a restart). */
+  configure(values: ConfigValues): void {
+    Object.assign(this.changes, values);
+  }
+
   protected configValues(): ConfigValues {
     return {
       ...DEFAULT_CONFIG,
@@ -70,6 +77,7 @@ export class TrackerNode extends ServerNode {
       bind_addr: this.host,
       port: this.port,
       ...this.options.config,
+      ...this.changes,
     };
   }
 
