@@ -2,12 +2,10 @@
 // tracker, storages with two store paths in group1, without storage ids) and cluster B (storage
 // ids, two trackers, group1 = 100001 [+ 100002], group2 = 100003), with a folder of the
 // recording's client configs pointing at them.
-import { StorageStatus } from '#src/protocol/status.js';
 import type { Cluster } from './cluster.js';
 import type { ConfigValues } from './cluster-node.js';
-import { waitActive, waitListed, writeStorageIds, type StorageNode } from './cluster-storage.js';
+import { waitActive, writeStorageIds, type StorageNode } from './cluster-storage.js';
 import type { TrackerNode } from './cluster-tracker.js';
-import { finishFullCopy } from './recovery-support.js';
 import { liveFolder } from './tool-live.js';
 import { connectTracker, queryStore } from './tracker-queries.js';
 
@@ -21,14 +19,9 @@ export interface ToolCluster {
 
 /**
  * A storage that joins a group which already has an ACTIVE storage: it waits in WAIT_SYNC until
- * its §8.7 full copy is reported done (finishFullCopy), then turns ACTIVE.
+ * its source's §8.7 full copy is done (reported to every tracker), then turns ACTIVE.
  */
 export async function joinGroup(trackers: TrackerNode[], storage: StorageNode): Promise<void> {
-  // The source reports to every tracker it knows, as a storage does (§9.2).
-  for (const t of trackers) {
-    await waitListed(t, [storage], [StorageStatus.WAIT_SYNC, StorageStatus.ACTIVE]);
-    await finishFullCopy(t, storage);
-  }
   for (const t of trackers) await waitActive(t, [storage]);
 }
 
