@@ -28,7 +28,11 @@ let cluster: Cluster;
 let tracker: TrackerNode;
 let a: StorageNode;
 let b: StorageNode;
+/** The third storage (test 1). */
+let c: StorageNode;
 const client = new StorageClient({ connectTimeoutMs: 2000, networkTimeoutMs: 20_000 });
+/** Every live file of the group (test 1 fills it, test 2 reuses it). */
+const files = new Map<string, Buffer>();
 
 before(async () => {
   cluster = new Cluster('new-member');
@@ -88,7 +92,6 @@ test(
   async () => {
     await cluster.withLogs(async () => {
       const rand = prng(testSeed());
-      const files = new Map<string, Buffer>();
       const deleted: string[] = [];
       for (const [k, node] of [a, b].entries()) {
         for (let i = 0; i < PER_STORAGE; i++) {
@@ -117,7 +120,7 @@ test(
       await allOn(a, files, 60_000);
       await allOn(b, files, 60_000);
 
-      const c = await cluster.startStorage({ trackers: [tracker] });
+      c = await cluster.startStorage({ trackers: [tracker] });
       const seen: number[] = [];
       let activeAt = -1;
       let polls = 0;
@@ -195,7 +198,42 @@ test(
         }
       }
       await allOn(c, later, 30_000);
+      for (const [id, content] of later) files.set(id, content);
       await waitActive(tracker, [a, b, c]);
     });
   },
 );
+
+test('the full copy resumes after the source and the new storage are SIGKILLed', T, async () => {
+  await cluster.withLogs(async () => {
+    // More data, so the copy is likely still running when the kills come.
+    for (let i = 0; i < 20; i++) {
+      const content = Buffer.alloc(1_000_000 + i, i);
+      files.set(await client.upload(addr(a), { content, ext: 'bin' }), content);
+    }
+    await allOn(b, files, 60_000);
+    const d = await cluster.startStorage({ trackers: [tracker] });
+    // The source is the lowest-id writable ACTIVE storage (§8.7 step 2): A. Both are killed
+    // while it copies (SYNCING), if the poll catches it.
+    let killedAt: number | undefined;
+    await until(
+      'D in its full copy',
+      async () => {
+        const me = (await groupMembers(tracker, d.group)).find(
+          (m) => m.ipAddr === d.host && m.storagePort === d.port,
+        );
+        if (me?.status === StorageStatus.SYNCING) {
+          killedAt = me.status;
+          return true;
+        }
+        return me?.status === StorageStatus.ACTIVE;
+      },
+      30_000,
+    );
+    await Promise.all([a.kill(), d.kill()]);
+    console.log(`# SIGKILLed source A and new storage D with D ${killedAt ?? 'already ACTIVE'}`);
+    await Promise.all([a.start(), d.start()]);
+    await waitActive(tracker, [a, b, c, d], 90_000);
+    await allOn(d, files, 0);
+  });
+});
