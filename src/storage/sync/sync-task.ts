@@ -23,6 +23,7 @@ import {
   RenameFallback,
   sendFallback,
   sendRecord,
+  type LaneState,
   type SendContext,
 } from './record-sender.js';
 
@@ -84,6 +85,7 @@ export class SyncTask {
   private readonly abort = new AbortController();
   private readonly conns: (FramedConnection | undefined)[];
   private readonly lanes: Promise<void>[];
+  private readonly laneStates: LaneState[];
   private running: Promise<void> | undefined;
   private readonly barrier = new SecondBarrier();
   /** Read records in binlog order that the mark has not passed yet. */
@@ -103,6 +105,7 @@ export class SyncTask {
     this.laneCount = Math.max(1, o.lanes ?? 4);
     this.conns = Array.from({ length: this.laneCount }, () => undefined);
     this.lanes = Array.from({ length: this.laneCount }, () => Promise.resolve());
+    this.laneStates = Array.from({ length: this.laneCount }, () => ({ careful: false }));
     // Every lane's connect and every pause listen to the one stop signal.
     setMaxListeners(4 * this.laneCount + 16, this.abort.signal);
   }
@@ -293,7 +296,7 @@ export class SyncTask {
 
   private async sendOne(lane: number, r: BinlogRecord): Promise<void> {
     try {
-      await sendRecord(await this.connection(lane), this.o.send, r);
+      await sendRecord(await this.connection(lane), this.o.send, r, this.laneStates[lane]);
     } catch (err) {
       if (!(err instanceof RangeFallback || err instanceof RenameFallback)) throw err;
       const kind = err instanceof RangeFallback ? 'range' : 'rename';
