@@ -112,6 +112,7 @@ export class PeerSyncTasks {
       lanes: config.syncMaxThreads === 'auto' ? AUTO_LANES : Math.max(1, config.syncMaxThreads),
       connectTimeoutMs: config.connectTimeout * 1000,
       networkTimeoutMs: config.networkTimeout * 1000,
+      activeTestMs: config.heartBeatInterval * 1000,
       logger,
     });
     this.tasks.set(b.id, { task, markFile });

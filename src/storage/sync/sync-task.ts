@@ -9,6 +9,7 @@
 // write_mark_file_freq (500) records and when idle (§8.4): after a crash the task resends at most
 // what followed, which the peer answers idempotently.
 import { setMaxListeners } from 'node:events';
+import { performance } from 'node:perf_hooks';
 import { FramedConnection } from '../../common/connection.js';
 import type { Logger } from '../../common/logger.js';
 import { StorageCommand as S } from '../../protocol/commands.js';
@@ -50,6 +51,8 @@ export interface SyncTaskOptions {
   barrierGraceMs?: number;
   /** Wall clock in ms (tests). */
   now?: () => number;
+  /** An idle lane's connection is tested with ACTIVE_TEST this often (heart_beat_interval, §8.6). */
+  activeTestMs?: number;
   logger: Logger;
 }
 
@@ -185,8 +188,25 @@ export class SyncTask {
       this.o.mark = { ...this.o.mark, syncOldDone: true };
     }
     await this.saveMark();
+    await this.testIdleConnections();
     // A wake-up is the writer's append event; the timeout only bounds a missed one.
     await this.o.reader.waitForData(1000, this.abort.signal);
+  }
+
+  /** §8.6: ACTIVE_TEST (111) on lanes idle for activeTestMs; a dead one is closed, reopened on use. */
+  private async testIdleConnections(): Promise<void> {
+    const every = this.o.activeTestMs ?? 30_000;
+    await Promise.all(
+      this.conns.map(async (c, lane) => {
+        if (!c?.usable || performance.now() - c.idleSinceMs < every) return;
+        try {
+          await c.activeTest(this.abort.signal);
+        } catch {
+          c.destroy();
+          if (this.conns[lane] === c) this.conns[lane] = undefined;
+        }
+      }),
+    );
   }
 
   /**
