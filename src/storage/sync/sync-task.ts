@@ -180,16 +180,22 @@ export class SyncTask {
     return read.length;
   }
 
-  /** The binlog is exhausted: let every lane finish, save the mark, wait for a new line. */
+  /**
+   * The binlog is exhausted: save the mark if records completed (without holding up the next
+   * line: the writes are chained), test idle connections, wait for a new line.
+   */
   private async idle(): Promise<void> {
-    await this.drain();
-    if (this.stopped) return;
-    if (this.window.length === 0 && this.o.mark.needSyncOld && !this.o.mark.syncOldDone) {
+    if (this.o.mark.needSyncOld && !this.o.mark.syncOldDone) {
+      await this.drain();
+      if (this.stopped) return;
       this.o.mark = { ...this.o.mark, syncOldDone: true };
+      await this.saveMark();
+    } else if (this.sinceMark > 0) {
+      void this.saveMark();
     }
-    await this.saveMark();
     await this.testIdleConnections();
-    // A wake-up is the writer's append event; the timeout only bounds a missed one.
+    // A wake-up is the writer's append event; the timeout bounds a missed one and lets the mark
+    // catch up with records completed meanwhile.
     await this.o.reader.waitForData(1000, this.abort.signal);
   }
 
