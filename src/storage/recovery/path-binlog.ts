@@ -82,7 +82,8 @@ export async function* pathBinlogLines(
     }
   }
   if (reader.skipped > 0) {
-    src.logger.warn({ skipped: reader.skipped }, 'cmd 26: malformed binlog lines were skipped');
+    // One summary (the reader logged each line).
+    src.logger.warn({ skipped: reader.skipped }, 'cmd 26: malformed binlog line skipped');
   }
 }
 
