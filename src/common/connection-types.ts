@@ -47,6 +47,11 @@ export interface FramedRequest<R extends ReplySpec = ReplySpec> {
   signal?: AbortSignal;
   /** Names the command in errors; commandName(cmd) by default. */
   label?: string;
+  /**
+   * Error statuses after which the connection stays open (the reply frame was read whole, so the
+   * stream is in step): a sync sender's EEXIST/ENOENT answers (§8.6), as C keeps the connection.
+   */
+  keepOpenOn?: readonly number[];
 }
 
 export interface ConnectOptions extends SocketConnectOptions {

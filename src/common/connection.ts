@@ -123,7 +123,10 @@ export class FramedConnection {
     return this.queue.length;
   }
 
-  /** Send one request and read its reply. A non-zero status rejects and closes the connection. */
+  /**
+   * Send one request and read its reply. A non-zero status rejects and closes the connection,
+   * unless the request lists it in `keepOpenOn`.
+   */
   request<R extends ReplySpec>(req: FramedRequest<R>): Promise<ReplyOf<R>> {
     return this.enqueue(req, undefined) as Promise<ReplyOf<R>>;
   }
@@ -226,7 +229,15 @@ export class FramedConnection {
 
   private onReply(call: PendingCall, header: FrameHeader): void {
     if (header.status !== 0) {
-      this.fail(serverStatusError(header.status, call.req.cmd, call.label, this.server));
+      const err = serverStatusError(header.status, call.req.cmd, call.label, this.server);
+      if (call.sent && call.req.keepOpenOn?.includes(header.status)) {
+        this.queue.shift();
+        this.lastDone = performance.now();
+        call.settle(err);
+        this.startNext();
+      } else {
+        this.fail(err);
+      }
       return;
     }
     if (!call.sent) {
@@ -246,6 +257,10 @@ export class FramedConnection {
       this.fail(this.closedError(`${this.server} ended the connection after ${call.label}`));
       return;
     }
+    this.startNext();
+  }
+
+  private startNext(): void {
     const next = this.queue[0];
     if (next) this.start(next);
     else {

@@ -8,24 +8,17 @@
 // aborted stream as in C.
 import { Readable } from 'node:stream';
 import type { Logger } from '../../common/logger.js';
-import {
-  formatBinlogLine,
-  isSourceOp,
-  parseBinlogLine,
-  type BinlogRecord,
-} from '../binlog/record.js';
+import { BinlogReader } from '../binlog/reader.js';
+import { formatBinlogLine, isSourceOp, type BinlogRecord } from '../binlog/record.js';
 import { isNodeCode } from '../store/errors.js';
 import type { StoreFs } from '../store/fs-layer.js';
 import type { StoreLayout } from '../store/layout.js';
-import { binlogLines } from './binlog-scan.js';
 
 export interface PathBinlogSource {
   layout: StoreLayout;
   fs: StoreFs;
-  /** Path of local binlog file `index`. */
-  binlogFile: (index: number) => string;
-  /** The binlog file being written. */
-  lastBinlogIndex: number;
+  /** `<base_path>/data/sync`, read from binlog.000 on with the one binlog reader. */
+  syncDir: string;
   logger: Logger;
 }
 
@@ -74,22 +67,24 @@ export async function* pathBinlogLines(
   src: PathBinlogSource,
   storePathIndex: number,
 ): AsyncGenerator<string> {
-  let skipped = 0;
-  for await (const line of binlogLines(src.binlogFile, src.lastBinlogIndex)) {
-    if (line === '') continue;
-    const parsed = parseBinlogLine(line);
-    if (!parsed.ok) {
-      skipped++;
-      src.logger.warn({ line, reason: parsed.reason }, 'cmd 26: malformed binlog line skipped');
-      continue;
+  // The reader logs and skips each malformed line (§16 #2) and follows rotation to the end.
+  const reader = new BinlogReader({
+    dir: src.syncDir,
+    from: { index: 0, offset: 0 },
+    logger: src.logger,
+  });
+  for (let batch = await reader.read(); batch.length > 0; batch = await reader.read()) {
+    for (const { record } of batch) {
+      if (!CREATE_OR_LINK.has(record.op)) continue;
+      if (storePathOf(record.filename) !== storePathIndex) continue;
+      const now = await currentForm(src, record);
+      if (now) yield formatBinlogLine(now);
     }
-    const record = parsed.record;
-    if (!CREATE_OR_LINK.has(record.op)) continue;
-    if (storePathOf(record.filename) !== storePathIndex) continue;
-    const now = await currentForm(src, record);
-    if (now) yield formatBinlogLine(now);
   }
-  if (skipped > 0) src.logger.warn({ skipped }, 'cmd 26: malformed binlog lines were skipped');
+  if (reader.skipped > 0) {
+    // One summary (the reader logged each line).
+    src.logger.warn({ skipped: reader.skipped }, 'cmd 26: malformed binlog line skipped');
+  }
 }
 
 /** The stream a close-delimited reply sends (latin1 bytes of the lines). */

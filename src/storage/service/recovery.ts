@@ -1,5 +1,6 @@
 // FETCH_ONE_PATH_BINLOG (26), §6.2 and §8.8: a recovering peer asks for the records of one of
 // our store paths; the reply is close-delimited (the connection ends after it, §1.4).
+import { dirname } from 'node:path';
 import type { ServerReply } from '../../common/server-connection.js';
 import { decodeFetchOnePathBinlogRequest } from '../../protocol/messages/recovery.js';
 import { invalid } from '../store/errors.js';
@@ -19,8 +20,7 @@ export function fetchOnePathBinlog(req: StorageRequest, ctx: StorageServiceConte
     {
       layout: store.layout,
       fs: store.fs,
-      binlogFile: (i) => binlog.filePath(i),
-      lastBinlogIndex: binlog.position.index,
+      syncDir: dirname(binlog.filePath(0)),
       logger: ctx.logger,
     },
     storePathIndex,

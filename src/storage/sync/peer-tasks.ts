@@ -217,6 +217,7 @@ export class PeerSyncTasks {
       connectTimeoutMs: config.connectTimeout * 1000,
       networkTimeoutMs: config.networkTimeout * 1000,
       ...hooks,
+      activeTestMs: config.heartBeatInterval * 1000,
       logger,
     });
     entry.task = task;

@@ -16,13 +16,26 @@ import {
   encodeSyncRangePrefix,
   encodeSyncTruncateRequest,
   isAcceptedRenameReply,
+  SYNC_CREATE_NO_CONTENT_STATUS,
 } from '../../protocol/messages/sync.js';
+import { QUERY_FILE_INFO_FLAG_NO_CRC32 } from '../../protocol/constants.js';
+import { decodeFileInfoReply } from '../../protocol/messages/file-info.js';
+import { encodeQueryFileInfoRequest } from '../../protocol/messages/file-ops.js';
 import type { BinlogRecord } from '../binlog/record.js';
 import type { StoreLayout } from '../store/layout.js';
 
 export interface SendContext {
   groupName: string;
   layout: StoreLayout;
+}
+
+/**
+ * One lane's connection state. `careful`: a create or update was answered EEXIST, so before each
+ * following create the peer is asked for the file first (§8.6, §16 #18), until a create or update
+ * is answered 0.
+ */
+export interface LaneState {
+  careful: boolean;
 }
 
 /** What happened to one record; 'skipped' = nothing to send (§8.6: file gone, or back again). */
@@ -50,6 +63,7 @@ async function lstatOrUndefined(path: string): Promise<Stats | undefined> {
 
 /** Run a request; the listed errnos are success (the connection is closed by them, though). */
 async function tolerate(work: Promise<unknown>, ok: readonly number[]): Promise<number> {
+  // (the request lists the same statuses in keepOpenOn)
   try {
     await work;
     return 0;
@@ -67,26 +81,73 @@ async function sendWhole(
   cmd: typeof S.SYNC_CREATE_FILE | typeof S.SYNC_UPDATE_FILE,
   filename: string,
   timestamp: number,
+  lane?: LaneState,
 ): Promise<SendOutcome> {
   const path = ctx.layout.resolve(filename).dataPath;
   const stats = await lstatOrUndefined(path);
   if (!stats?.isFile()) return 'skipped';
+  let headerStatus = 0;
+  if (lane?.careful && cmd === S.SYNC_CREATE_FILE) {
+    // §8.6 careful mode: same size there → a create with status 17 and no content; another
+    // size → the whole file as an update; not there → the normal create.
+    const size = await peerFileSize(conn, ctx, filename);
+    if (size === stats.size) headerStatus = SYNC_CREATE_NO_CONTENT_STATUS;
+    else if (size !== undefined) cmd = S.SYNC_UPDATE_FILE;
+  }
   const p = encodeSyncCreatePrefix(cmd, {
     timestamp,
     groupName: ctx.groupName,
     filename,
     fileSize: stats.size,
   });
+  const sent = headerStatus === 0 ? stats.size : 0;
   // Small files are read whole and sent in one write (a stream per file costs more than the file).
   const content =
-    stats.size <= SMALL_FILE
-      ? await readWhole(path, stats.size)
-      : createReadStream(path, { end: stats.size - 1 });
-  await tolerate(
-    conn.request({ cmd, body: p.prefix, content, contentLength: stats.size, reply: EMPTY }),
-    [Errno.EEXIST],
+    sent === 0
+      ? Buffer.alloc(0)
+      : stats.size <= SMALL_FILE
+        ? await readWhole(path, stats.size)
+        : createReadStream(path, { end: stats.size - 1 });
+  const status = await tolerate(
+    conn.request({
+      cmd,
+      status: headerStatus,
+      body: p.prefix,
+      content,
+      contentLength: sent,
+      reply: EMPTY,
+      keepOpenOn: EEXIST,
+    }),
+    EEXIST,
   );
+  if (lane) lane.careful = status === Errno.EEXIST;
   return 'sent';
+}
+
+const EEXIST = [Errno.EEXIST] as const;
+const EEXIST_ENOENT = [Errno.EEXIST, Errno.ENOENT] as const;
+
+/** The peer's size of `filename` (QUERY_FILE_INFO, header status 1 = no CRC), or undefined. */
+async function peerFileSize(
+  conn: FramedConnection,
+  ctx: SendContext,
+  filename: string,
+): Promise<number | undefined> {
+  try {
+    const reply = await conn.request({
+      cmd: S.QUERY_FILE_INFO,
+      status: QUERY_FILE_INFO_FLAG_NO_CRC32,
+      body: encodeQueryFileInfoRequest({ groupName: ctx.groupName, filename }),
+      reply: { kind: 'whole', maxLength: 256 },
+      keepOpenOn: [Errno.ENOENT],
+    });
+    return decodeFileInfoReply(reply.body).fileSize;
+  } catch (err) {
+    if (isFdfsError(err) && err.code === 'ERR_SERVER_STATUS' && err.errno === Errno.ENOENT) {
+      return undefined;
+    }
+    throw err;
+  }
 }
 
 async function sendRange(
@@ -107,8 +168,15 @@ async function sendRange(
       ? Buffer.alloc(0)
       : createReadStream(path, { start: r.offset, end: r.offset + r.length - 1 });
   const status = await tolerate(
-    conn.request({ cmd, body: p.prefix, content, contentLength: r.length, reply: EMPTY }),
-    [Errno.EEXIST, Errno.ENOENT],
+    conn.request({
+      cmd,
+      body: p.prefix,
+      content,
+      contentLength: r.length,
+      reply: EMPTY,
+      keepOpenOn: EEXIST_ENOENT,
+    }),
+    EEXIST_ENOENT,
   );
   if (status === Errno.ENOENT) throw new RangeFallback();
   return 'sent';
@@ -118,27 +186,32 @@ async function sendRange(
 export class RangeFallback extends Error {}
 
 /**
- * Send `r` on `conn`. A tolerated error status closes `conn` (FramedConnection), so the caller
- * checks `conn.usable` before the next record.
+ * Send `r` on `conn`. A tolerated error status keeps `conn` open (`keepOpenOn`), as a C sender
+ * keeps its connection; the caller still checks `conn.usable` before the next record.
  */
 export async function sendRecord(
   conn: FramedConnection,
   ctx: SendContext,
   r: BinlogRecord,
+  lane?: LaneState,
 ): Promise<SendOutcome> {
   const groupName = ctx.groupName;
   switch (r.op) {
     case 'C':
     case 'c':
-      return sendWhole(conn, ctx, S.SYNC_CREATE_FILE, r.filename, r.timestamp);
+      return sendWhole(conn, ctx, S.SYNC_CREATE_FILE, r.filename, r.timestamp, lane);
     case 'U':
     case 'u':
-      return sendWhole(conn, ctx, S.SYNC_UPDATE_FILE, r.filename, r.timestamp);
+      return sendWhole(conn, ctx, S.SYNC_UPDATE_FILE, r.filename, r.timestamp, lane);
     case 'D':
     case 'd': {
       if (await lstatOrUndefined(ctx.layout.resolve(r.filename).dataPath)) return 'skipped';
       const body = encodeSyncDeleteRequest({ ...r, groupName });
-      await tolerate(conn.request({ cmd: S.SYNC_DELETE_FILE, body, reply: EMPTY }), [Errno.ENOENT]);
+      const keepOpenOn = [Errno.ENOENT];
+      await tolerate(
+        conn.request({ cmd: S.SYNC_DELETE_FILE, body, reply: EMPTY, keepOpenOn }),
+        keepOpenOn,
+      );
       return 'sent';
     }
     case 'A':
@@ -149,19 +222,19 @@ export async function sendRecord(
     case 'T':
     case 't': {
       const body = encodeSyncTruncateRequest({ ...r, groupName });
-      await tolerate(conn.request({ cmd: S.SYNC_TRUNCATE_FILE, body, reply: EMPTY }), [
-        Errno.EEXIST,
-        Errno.ENOENT,
-      ]);
+      await tolerate(
+        conn.request({ cmd: S.SYNC_TRUNCATE_FILE, body, reply: EMPTY, keepOpenOn: EEXIST_ENOENT }),
+        EEXIST_ENOENT,
+      );
       return 'sent';
     }
     case 'L':
     case 'l': {
       const body = encodeSyncPairRequest(S.SYNC_CREATE_LINK, { ...r, groupName });
-      await tolerate(conn.request({ cmd: S.SYNC_CREATE_LINK, body, reply: EMPTY }), [
-        Errno.EEXIST,
-        Errno.ENOENT,
-      ]);
+      await tolerate(
+        conn.request({ cmd: S.SYNC_CREATE_LINK, body, reply: EMPTY, keepOpenOn: EEXIST_ENOENT }),
+        EEXIST_ENOENT,
+      );
       return 'sent';
     }
     case 'R':
@@ -171,8 +244,10 @@ export async function sendRecord(
       const reply = { kind: 'whole', maxLength: body.length } as const;
       let echoed: Buffer | undefined;
       const status = await tolerate(
-        conn.request({ cmd: S.SYNC_RENAME_FILE, body, reply }).then((x) => (echoed = x.body)),
-        [Errno.EEXIST, Errno.ENOENT],
+        conn
+          .request({ cmd: S.SYNC_RENAME_FILE, body, reply, keepOpenOn: EEXIST_ENOENT })
+          .then((x) => (echoed = x.body)),
+        EEXIST_ENOENT,
       );
       if (echoed && !isAcceptedRenameReply(body, echoed)) {
         throw new Error(`unexpected ${echoed.length}-byte answer to SYNC_RENAME_FILE`);

@@ -9,6 +9,7 @@
 // write_mark_file_freq (500) records and when idle (§8.4): after a crash the task resends at most
 // what followed, which the peer answers idempotently.
 import { setMaxListeners } from 'node:events';
+import { performance } from 'node:perf_hooks';
 import { FramedConnection } from '../../common/connection.js';
 import type { Logger } from '../../common/logger.js';
 import { StorageCommand as S } from '../../protocol/commands.js';
@@ -24,6 +25,7 @@ import {
   RenameFallback,
   sendFallback,
   sendRecord,
+  type LaneState,
   type SendContext,
 } from './record-sender.js';
 
@@ -54,6 +56,8 @@ export interface SyncTaskOptions {
   barrierGraceMs?: number;
   /** Wall clock in ms (tests). */
   now?: () => number;
+  /** An idle lane's connection is tested with ACTIVE_TEST this often (heart_beat_interval, §8.6). */
+  activeTestMs?: number;
   logger: Logger;
 }
 
@@ -84,6 +88,7 @@ export class SyncTask {
   private readonly abort = new AbortController();
   private readonly conns: (FramedConnection | undefined)[];
   private readonly lanes: Promise<void>[];
+  private readonly laneStates: LaneState[];
   private running: Promise<void> | undefined;
   private readonly barrier = new SecondBarrier();
   /** Read records in binlog order that the mark has not passed yet. */
@@ -105,6 +110,7 @@ export class SyncTask {
     this.laneCount = Math.max(1, o.lanes ?? 4);
     this.conns = Array.from({ length: this.laneCount }, () => undefined);
     this.lanes = Array.from({ length: this.laneCount }, () => Promise.resolve());
+    this.laneStates = Array.from({ length: this.laneCount }, () => ({ careful: false }));
     // Every lane's connect and every pause listen to the one stop signal.
     setMaxListeners(4 * this.laneCount + 16, this.abort.signal);
   }
@@ -183,18 +189,41 @@ export class SyncTask {
     return read.length;
   }
 
-  /** The binlog is exhausted: let every lane finish, save the mark, wait for a new line. */
+  /**
+   * The binlog is exhausted: save the mark if records completed (without holding up the next
+   * line: the writes are chained), test idle connections, wait for a new line.
+   */
   private async idle(): Promise<void> {
-    await this.drain();
-    if (this.stopped) return;
-    const oldDataDone =
-      this.window.length === 0 && this.o.mark.needSyncOld && !this.o.mark.syncOldDone;
-    if (oldDataDone) this.o.mark = { ...this.o.mark, syncOldDone: true };
-    await this.saveMark();
-    if (oldDataDone) await this.o.onOldDataSynced?.();
-    if (this.stopped) return;
-    // A wake-up is the writer's append event; the timeout only bounds a missed one.
+    if (this.o.mark.needSyncOld && !this.o.mark.syncOldDone) {
+      await this.drain();
+      if (this.stopped) return;
+      this.o.mark = { ...this.o.mark, syncOldDone: true };
+      await this.saveMark();
+      await this.o.onOldDataSynced?.();
+      if (this.stopped) return;
+    } else if (this.sinceMark > 0) {
+      void this.saveMark();
+    }
+    await this.testIdleConnections();
+    // A wake-up is the writer's append event; the timeout bounds a missed one and lets the mark
+    // catch up with records completed meanwhile.
     await this.o.reader.waitForData(1000, this.abort.signal);
+  }
+
+  /** §8.6: ACTIVE_TEST (111) on lanes idle for activeTestMs; a dead one is closed, reopened on use. */
+  private async testIdleConnections(): Promise<void> {
+    const every = this.o.activeTestMs ?? 30_000;
+    await Promise.all(
+      this.conns.map(async (c, lane) => {
+        if (!c?.usable || performance.now() - c.idleSinceMs < every) return;
+        try {
+          await c.activeTest(this.abort.signal);
+        } catch {
+          c.destroy();
+          if (this.conns[lane] === c) this.conns[lane] = undefined;
+        }
+      }),
+    );
   }
 
   /**
@@ -304,7 +333,7 @@ export class SyncTask {
 
   private async sendOne(lane: number, r: BinlogRecord): Promise<void> {
     try {
-      await sendRecord(await this.connection(lane), this.o.send, r);
+      await sendRecord(await this.connection(lane), this.o.send, r, this.laneStates[lane]);
     } catch (err) {
       if (!(err instanceof RangeFallback || err instanceof RenameFallback)) throw err;
       const kind = err instanceof RangeFallback ? 'range' : 'rename';
