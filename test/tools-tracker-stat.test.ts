@@ -37,7 +37,7 @@ const seconds = (date: string): number => Date.parse(`${date.replace(' ', 'T')}Z
 /** The records a run printed (with -d: version and times too). */
 function printedRecords(stdout: string): TrackerClusterStat[] {
   const re =
-    /^(\S+), is_leader: (\d), is_active: (\d), connections \{alloc: (\d+), current: (\d+), max: (\d+)\}\n(?:  version: (\S+), up_time: (\S+ \S+)(?:, last_heartbeat_time: (\S+ \S+))?\n)?/gm;
+    /^(\S+), is_leader: (\d), is_active: (\d), connections \{alloc: (\d+), current: (\d+), max: (\d+)\}\n(?: {2}version: (\S+), up_time: (\S+ \S+)(?:, last_heartbeat_time: (\S+ \S+))?\n)?/gm;
   return [...stdout.matchAll(re)].map((m) => ({
     host: m[1]!,
     isLeader: Number(m[2]),
