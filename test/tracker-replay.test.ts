@@ -11,9 +11,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseTrackerConfig, type TrackerConfig } from '#src/common/config/index.js';
 import { TrackerServer } from '#src/tracker/index.js';
+import { TrackerCommand as C } from '#src/protocol/commands.js';
+import { FakeStorage } from './support/tracker-fake-storage.js';
 import { loadPacket, vectorPath, type PacketFrame } from './support/vectors.js';
 
-type Variant = 'A-auto' | 'A-ip46' | 'B-id';
+// B-leader: cluster B's tracker after a storage joined it alone, so that it leads (58/65 refusals).
+type Variant = 'A-auto' | 'A-ip46' | 'B-id' | 'B-leader';
 
 const FILES: Record<Variant, string[]> = {
   'A-auto': [
@@ -53,10 +56,20 @@ const FILES: Record<Variant, string[]> = {
     'tracker-109-get-group-name-enoent.json',
     'tracker-60-get-my-ip-storage-ids.json',
     'tracker-94-set-trunk-server-via-monitor.json',
+    // A tracker that does not lead, and knows no 127.0.0.24:22300 (§5.4).
+    'tracker-58-join-leader-not-leader-eopnotsupp.json',
+    'tracker-66-notify-next-leader-enoent.json',
+    'tracker-96-tracker-cluster-stat-follower-eopnotsupp.json',
+  ],
+  'B-leader': [
+    'tracker-58-join-leader-unknown-tracker-enoent.json',
+    'tracker-58-join-leader-enoent-unbound.json',
+    'tracker-65-ping-leader-not-joined-einval.json',
   ],
 };
 
 let dir = '';
+let storage: FakeStorage | undefined;
 const servers = new Map<Variant, { server: TrackerServer; host: string; port: number }>();
 
 /** The recorded tracker.conf of the variant, with its placeholders filled in and port 0. */
@@ -69,7 +82,7 @@ async function configOf(variant: Variant): Promise<TrackerConfig> {
   if (variant === 'A-auto')
     text = text.replace('response_ip_addr_size = IPv6', 'response_ip_addr_size = auto');
   // Cluster B was captured before configuration c: id_type_in_filename was still id (README).
-  if (variant === 'B-id')
+  if (variant.startsWith('B'))
     text = text.replace('id_type_in_filename = ip', 'id_type_in_filename = id');
   const base = join(dir, variant);
   await mkdir(base, { recursive: true });
@@ -89,10 +102,24 @@ before(async () => {
     const server = new TrackerServer(await configOf(variant));
     const { address, port } = await server.listen();
     servers.set(variant, { server, host: address, port });
+    if (variant === 'B-leader') await leadAlone(address, port);
   }
 });
 
+/** 100001 (storage_ids.conf) joins, naming only this tracker: it leads alone (§9.12). */
+async function leadAlone(host: string, port: number): Promise<void> {
+  storage = await FakeStorage.connect({ ip: '127.0.0.22', trackerHost: host, trackerPort: port });
+  await storage.join({ storagePort: 23300, storageId: '100001' });
+  for (let i = 0; i < 100; i++) {
+    const answer = await storage.call(C.TRACKER_GET_STATUS);
+    if (answer[0] === 1) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the B-leader tracker never led');
+}
+
 after(async () => {
+  storage?.conn.destroy();
   for (const { server } of servers.values()) await server.close();
   if (dir) await rm(dir, { recursive: true, force: true });
 });

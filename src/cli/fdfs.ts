@@ -10,6 +10,7 @@ import {
   registerBenchCommand,
   registerInfoCommands,
   registerMonitorCommand,
+  registerTrackerStatusCommand,
   registerTransferCommands,
 } from './commands/index.js';
 import { registerDevCommand } from './dev/dev-command.js';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerTransferCommands(program);
   registerInfoCommands(program);
   registerMonitorCommand(program);
+  registerTrackerStatusCommand(program);
   registerBenchCommand(program);
   registerDevCommand(program);
   registerServerCommand(program, 'tracker');

@@ -1,7 +1,7 @@
 // Where each of the 140 recorded C tool runs (test/vectors/tools/INDEX.json) is compared with our
 // tool of the same name (issue 6): replayed byte for byte (tools-replay, the runs whose packets are
 // linked), compared on a live cluster of ours (the tools-live* suites below, through the mask of
-// docs/CLI.md), pending on a tool another branch is writing, or excluded with a reason.
+// docs/CLI.md), compared by test/tools-tracker-stat.test.ts (fdfs_tracker_stat), or excluded with a reason.
 // tools-coverage.test.ts fails when a run is in none of them; each live suite fails unless it
 // compared every run it is listed with here (LiveComparison.assertAllCompared).
 import { loadPackets } from './vectors.js';
@@ -153,8 +153,11 @@ export const LIVE_CASES = {
 
 export type LiveSuite = keyof typeof LIVE_CASES;
 
-/** Runs of fdfs_tracker_stat, which the tracker-cluster work (branch tracker7) is writing. */
-export const PENDING_TRACKER_STAT: readonly string[] = [
+/**
+ * Runs of fdfs_tracker_stat: test/tools-tracker-stat.test.ts prints each one byte for byte against
+ * fake trackers (the one with a recorded connection replayed request for request).
+ */
+export const TRACKER_STAT_RUNS: readonly string[] = [
   'a-tracker-stat',
   'a-tracker-stat-d',
   'b-tracker-stat',

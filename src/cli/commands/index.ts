@@ -2,4 +2,5 @@
 export { registerBenchCommand } from './bench.js';
 export { registerInfoCommands } from './info.js';
 export { registerMonitorCommand } from './monitor.js';
+export { registerTrackerStatusCommand } from './tracker-status.js';
 export { registerTransferCommands } from './transfer.js';

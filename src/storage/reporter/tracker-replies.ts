@@ -6,6 +6,7 @@ import type { BeatResponse } from '../../protocol/structs/beat-response.js';
 import type { StorageBrief } from '../../protocol/structs/storage-brief.js';
 import type { SyncBody } from '../../protocol/structs/sync-body.js';
 import { parseChangelogReply } from './changelog.js';
+import { checkTwoLeaders } from './leader-check.js';
 import type { ReporterScope } from './reporter-context.js';
 
 /** What the caller must do after a reply. */
@@ -25,7 +26,8 @@ export function handleSyncResponse(scope: ReporterScope, reply: BeatResponse | n
 }
 
 /** An all-zero brief means "no leader"; a leader we do not have in tracker_server is logged. */
-function onLeaderBrief({ ctx, log }: ReporterScope, brief: StorageBrief): void {
+function onLeaderBrief(scope: ReporterScope, brief: StorageBrief): void {
+  const { ctx, log } = scope;
   const { state, host, events } = ctx;
   if (brief.ipAddr === '') {
     if (state.setLeader(-1)) {
@@ -39,6 +41,8 @@ function onLeaderBrief({ ctx, log }: ReporterScope, brief: StorageBrief): void {
     log.warn({ leader: `${brief.ipAddr}:${brief.port}` }, 'leader is not a configured tracker');
     return;
   }
+  const previous = state.leaderIndex;
+  if (previous >= 0 && previous !== index) void checkTwoLeaders(scope, previous, index);
   if (state.setLeader(index)) {
     host.onLeader(brief);
     events.emit('leader', brief);
