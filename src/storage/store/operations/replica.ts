@@ -8,6 +8,8 @@ import { writeStreamToFd, writeTempFile } from '../content-writer.js';
 import { alreadyExists, ioError, isNodeCode, notFound } from '../errors.js';
 import type { StoreContext } from './context.js';
 import { logOrUndo, lstatOrUndefined, moveIntoPlace } from './common.js';
+import { readSmallContent, SMALL_FILE_MAX } from '../small-io/content.js';
+import { jobError } from '../small-io/pool.js';
 
 export interface ReplicaCreate {
   filename: string;
@@ -62,21 +64,36 @@ export async function applyCreate(ctx: StoreContext, req: ReplicaCreate): Promis
       await discard(req.content);
       throw alreadyExists(`${req.filename} already here with ${req.size} bytes`);
     }
-    const temp = await writeTempFile(
-      ctx.fs,
-      req.content,
-      req.size,
-      ctx.layout.tempFilePath(resolved.storePathIndex),
-      { fsyncEvery: ctx.fsyncEvery },
-    );
-    try {
-      await setTimes(temp.path, req.timestamp);
-    } catch (err) {
-      await ctx.fs.unlink(temp.path).catch(() => {});
-      throw err;
+    if (ctx.smallIo && ctx.fsyncEvery <= 0 && req.size <= SMALL_FILE_MAX) {
+      // As a small upload (upload.ts): one worker job writes the temp file, sets the source
+      // mtime and renames it into place (over a symlink too: rename replaces the link itself),
+      // instead of five trips to the thread pool.
+      const body = await readSmallContent(req.content, req.size);
+      const done = await ctx.smallIo.run({
+        kind: 'create',
+        temp: ctx.layout.tempFilePath(resolved.storePathIndex),
+        path: resolved.dataPath,
+        body,
+        mtime: req.timestamp,
+      });
+      if (!done.ok) throw jobError(done, `writing replica ${req.filename}`);
+    } else {
+      const temp = await writeTempFile(
+        ctx.fs,
+        req.content,
+        req.size,
+        ctx.layout.tempFilePath(resolved.storePathIndex),
+        { fsyncEvery: ctx.fsyncEvery },
+      );
+      try {
+        await setTimes(temp.path, req.timestamp);
+      } catch (err) {
+        await ctx.fs.unlink(temp.path).catch(() => {});
+        throw err;
+      }
+      if (existing?.isSymbolicLink()) await ctx.fs.unlink(resolved.dataPath).catch(() => {});
+      await moveIntoPlace(ctx, temp.path, resolved.dataPath);
     }
-    if (existing?.isSymbolicLink()) await ctx.fs.unlink(resolved.dataPath).catch(() => {});
-    await moveIntoPlace(ctx, temp.path, resolved.dataPath);
     // The file stays if the binlog fails: it is a replica, the source still has the record.
     await log(ctx, { timestamp: req.timestamp, op, filename: req.filename });
   });
