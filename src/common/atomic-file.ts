@@ -1,7 +1,7 @@
 // Atomic file replacement: write `<name>.tmp`, fsync it, rename over `<name>`, fsync the folder.
 // A SIGKILL at any moment leaves either the old or the new file, never a torn one (§9.9).
-import { open, rename } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { lstat, open, readdir, rename, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   const tmp = `${path}.tmp`;
@@ -24,4 +24,30 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   } catch {
     /* best effort */
   }
+}
+
+/**
+ * Remove the `<name>.tmp` files that a kill between write and rename left in `dir` (never the
+ * `.tmp` folder itself). Only for start-up, before anything writes atomically there again.
+ */
+export async function removeAtomicLeftovers(dir: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    if (!/^.+\.tmp$/.test(name)) continue;
+    const path = join(dir, name);
+    try {
+      if (!(await lstat(path)).isFile()) continue;
+      await rm(path, { force: true });
+      removed.push(path);
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return removed;
 }

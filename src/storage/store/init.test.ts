@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { nodeStoreFs } from './fs-layer.js';
 import { initStoreFiles, type InitOptions } from './init.js';
@@ -142,5 +142,25 @@ test('with check_store_path_mark off a new .data_init_flag carries no marks (§8
     assert.ok(
       (await text(join(dir, 'sp0', 'data', '.fastdfs_vars'))).startsWith('store_path_mark='),
     );
+  });
+});
+
+test('a restart removes the .tmp copies a kill left beside the init flag and the marks', async () => {
+  await withTempDir(async (dir) => {
+    await initStoreFiles(options(dir));
+    const base = join(dir, 'base', 'data');
+    await mkdir(join(base, 'sync'), { recursive: true });
+    const mark = join(base, 'sync', '127.0.0.4_23000.mark');
+    await writeFile(mark, 'binlog_index=0\n');
+    await writeFile(`${mark}.tmp`, 'binlog_in');
+    await writeFile(join(base, '.data_init_flag.tmp'), 'storage_jo');
+    await mkdir(join(base, 'sync', 'keep.tmp')); // a folder is not ours to remove
+    await initStoreFiles(options(dir));
+    assert.deepEqual((await readdir(join(base, 'sync'))).sort(), [
+      '127.0.0.4_23000.mark',
+      'keep.tmp',
+    ]);
+    assert.equal(await text(mark), 'binlog_index=0\n');
+    assert.ok(!(await readdir(base)).includes('.data_init_flag.tmp'));
   });
 });

@@ -5,7 +5,7 @@
 // from the one kept in `.data_init_flag` stops the start when check_store_path_mark is on.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../common/atomic-file.js';
+import { removeAtomicLeftovers, writeFileAtomic } from '../../common/atomic-file.js';
 import { FdfsError } from '../../common/errors.js';
 import { silentLogger, type Logger } from '../../common/logger.js';
 import type { StoreFs } from './fs-layer.js';
@@ -92,6 +92,12 @@ export async function initStoreFiles(options: InitOptions): Promise<InitResult> 
   const { basePath, layout, fs, now } = options;
   const logger = options.logger ?? silentLogger;
   await fs.mkdir(join(basePath, 'data'), { recursive: true });
+  // Half-done atomic rewrites of a killed run (init flag, marks, binlog index): the old file is
+  // intact beside each, so the temporary copy goes (§8.1 temporaries, like the store paths' .tmp).
+  for (const dir of [join(basePath, 'data'), join(basePath, 'data', 'sync')]) {
+    const removed = await removeAtomicLeftovers(dir);
+    if (removed.length > 0) logger.info({ removed }, 'removed temporaries of a killed run');
+  }
 
   const flagText = await readText(fs, dataInitFlagPath(basePath));
   const firstStart = flagText === undefined;
