@@ -2,10 +2,9 @@
 // time, later calls wait in a FIFO (STYLE §2), every reply byte goes through FrameDecoder
 // (reply-reader.ts). After an error status, a broken frame, a timeout or an abort the connection
 // is destroyed, as the C client closes it after any error (§1.2, §13).
-import type { Duplex, Readable } from 'node:stream';
+import type { Duplex } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import { TrackerCommand } from '../protocol/commands.js';
-import { errnoFromNodeCode } from '../protocol/errno.js';
 import { ACTIVE_TEST_FRAME, QUIT_FRAME, type FrameHeader } from '../protocol/header.js';
 import type {
   ConnectOptions,
@@ -17,14 +16,22 @@ import type {
   WholeReply,
   WholeReplySpec,
 } from './connection-types.js';
+import {
+  checkReplySpec,
+  closedError,
+  earlyReplyError,
+  protocolError,
+  sinkError,
+  timeoutError,
+} from './connection-errors.js';
 import { FdfsError, serverStatusError } from './errors.js';
 import { PendingCall, type CallHooks } from './pending-call.js';
 import { ReplyReader, type ReaderHost } from './reply-reader.js';
 import {
   contentLengthOf,
   encodeRequestHead,
+  isStream,
   writeRequest,
-  type Content,
   type RequestTarget,
 } from './request-writer.js';
 import { abortError, connectSocket, formatServer } from './socket-connect.js';
@@ -241,13 +248,7 @@ export class FramedConnection {
       return;
     }
     if (!call.sent) {
-      this.fail(
-        new FdfsError(
-          'ERR_PROTOCOL',
-          `${this.server} answered ${call.label} before the request was sent whole`,
-          { server: this.server, command: call.req.cmd },
-        ),
-      );
+      this.fail(earlyReplyError(this.server, call.label, call.req.cmd));
       return;
     }
     this.queue.shift();
@@ -286,18 +287,7 @@ export class FramedConnection {
   }
 
   private sinkFailed(call: PendingCall, err: Error | undefined): void {
-    const code = (err as NodeJS.ErrnoException | undefined)?.code;
-    const sinkErr = new FdfsError(
-      'ERR_IO',
-      err
-        ? `the sink of ${call.label} failed: ${err.message}`
-        : `the sink of ${call.label} closed before the reply ended`,
-      {
-        server: this.server,
-        command: call.req.cmd,
-        ...(err ? { cause: err, errno: errnoFromNodeCode(code) } : {}),
-      },
-    );
+    const sinkErr = sinkError(this.server, call.label, call.req.cmd, err);
     // Mid-reply the stream position goes with the sink; once the reply is read only the call fails.
     if (this.queue[0] === call) this.fail(sinkErr);
     else call.settle(sinkErr);
@@ -351,7 +341,7 @@ export class FramedConnection {
     this.queue = [];
     // A content stream still being sent is given up, as stream.pipeline would.
     const content = calls[0]?.sent === false ? calls[0].req.content : undefined;
-    if (isStream(content)) content.destroy();
+    if (content !== undefined && isStream(content)) content.destroy();
     const behind =
       err.code === 'ERR_CONNECTION_CLOSED'
         ? err
@@ -369,44 +359,16 @@ export class FramedConnection {
 
   private onTimeout(): void {
     const call = this.queue[0];
-    this.fail(
-      new FdfsError(
-        'ERR_NETWORK_TIMEOUT',
-        `${call?.label ?? 'request'} to ${this.server}: no progress for ${this.networkTimeoutMs} ms`,
-        { server: this.server, ...(call ? { command: call.req.cmd } : {}) },
-      ),
-    );
+    const what = call ? { label: call.label, command: call.req.cmd } : undefined;
+    this.fail(timeoutError(this.server, this.networkTimeoutMs, what));
   }
 
   private closedError(message: string, cause?: unknown, command?: number): FdfsError {
-    return new FdfsError('ERR_CONNECTION_CLOSED', message, {
-      server: this.server,
-      ...(cause === undefined ? {} : { cause }),
-      ...(command === undefined ? {} : { command }),
-    });
+    return closedError(this.server, message, cause, command);
   }
 
   /** Decoder errors gain the server and the command. */
   private protocolError(err: unknown): FdfsError {
-    if (err instanceof FdfsError && err.server !== undefined) return err;
-    const call = this.queue[0];
-    const message = err instanceof Error ? err.message : String(err);
-    return new FdfsError(
-      err instanceof FdfsError ? err.code : 'ERR_PROTOCOL',
-      `${message} (from ${this.server})`,
-      { cause: err, server: this.server, ...(call ? { command: call.req.cmd } : {}) },
-    );
+    return protocolError(this.server, err, this.queue[0]?.req.cmd);
   }
-}
-
-function isStream(content: Content | undefined): content is Readable {
-  return content !== undefined && !(content instanceof Uint8Array) && !Array.isArray(content);
-}
-
-function checkReplySpec(reply: ReplySpec): void {
-  const ok =
-    reply.kind === 'whole'
-      ? Number.isSafeInteger(reply.maxLength) && reply.maxLength >= 0
-      : typeof reply.sink?.write === 'function';
-  if (!ok) throw new FdfsError('ERR_INVALID_ARGUMENT', `bad reply spec (${reply.kind})`);
 }

@@ -179,3 +179,8 @@ async function writeStream(
 function isByte(n: number): boolean {
   return Number.isInteger(n) && n >= 0 && n <= 255;
 }
+
+/** A content stream (not bytes in memory): what a failed connection must destroy. */
+export function isStream(content: Content): content is Readable {
+  return !(content instanceof Uint8Array) && !Array.isArray(content);
+}
