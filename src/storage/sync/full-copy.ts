@@ -92,6 +92,8 @@ export interface FullCopyHookOptions {
   trackers: FullCopyTrackers;
   /** The task's current mark. */
   mark: () => SyncMark;
+  /** Told when the copy's end is about to be reported OFFLINE (76). */
+  onOfflineReported?: () => void;
   logger: Logger;
 }
 
@@ -127,6 +129,7 @@ export function fullCopyHooks(o: FullCopyHookOptions): {
       }
     },
     async onOldDataSynced() {
+      o.onOfflineReported?.();
       // Not reported (no tracker reachable): the member-list reconcile reports it later.
       await reportPeerStatus(o, S.OFFLINE).catch(() => false);
     },

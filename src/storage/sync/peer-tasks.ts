@@ -197,6 +197,10 @@ export class PeerSyncTasks {
           trackers,
           // Called only once the task runs.
           mark: () => task.mark,
+          // The copy's own OFFLINE report counts as the last one: a member list still showing
+          // the peer SYNCING from before it must not trigger a second report, which would set the
+          // peer back to OFFLINE on a tracker where its beat has already made it ACTIVE.
+          onOfflineReported: () => (entry.lastOfflineReport = Date.now()),
           logger,
         })
       : {};
