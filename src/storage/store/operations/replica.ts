@@ -54,20 +54,17 @@ export async function applyCreate(ctx: StoreContext, req: ReplicaCreate): Promis
   const resolved = ctx.layout.resolve(req.filename);
   await ctx.locks.run(req.filename, async () => {
     const op = req.update ? 'u' : 'c';
-    const existing = await lstatOrUndefined(ctx, resolved.dataPath);
     if (!req.content) {
       // The sender checked with QUERY_FILE_INFO that we hold it: log it, answer EEXIST (§6.2).
       await log(ctx, { timestamp: req.timestamp, op, filename: req.filename });
       throw alreadyExists(`${req.filename} already here (no content sent)`);
     }
-    if (!req.update && existing?.isFile() && existing.size === req.size) {
-      await discard(req.content);
-      throw alreadyExists(`${req.filename} already here with ${req.size} bytes`);
-    }
+    const already = (): Error =>
+      alreadyExists(`${req.filename} already here with ${req.size} bytes`);
     if (ctx.smallIo && ctx.fsyncEvery <= 0 && req.size <= SMALL_FILE_MAX) {
-      // As a small upload (upload.ts): one worker job writes the temp file, sets the source
-      // mtime and renames it into place (over a symlink too: rename replaces the link itself),
-      // instead of five trips to the thread pool.
+      // As a small upload (upload.ts): one worker job checks what is there, writes the temp
+      // file, sets the source mtime and renames it into place (over a symlink too: rename
+      // replaces the link itself), instead of six trips to the thread pool.
       const body = await readSmallContent(req.content, req.size);
       const done = await ctx.smallIo.run({
         kind: 'create',
@@ -75,9 +72,16 @@ export async function applyCreate(ctx: StoreContext, req: ReplicaCreate): Promis
         path: resolved.dataPath,
         body,
         mtime: req.timestamp,
+        ...(req.update ? {} : { unlessSize: req.size }),
       });
       if (!done.ok) throw jobError(done, `writing replica ${req.filename}`);
+      if (done.kind === 'create' && done.existed) throw already();
     } else {
+      const existing = await lstatOrUndefined(ctx, resolved.dataPath);
+      if (!req.update && existing?.isFile() && existing.size === req.size) {
+        await discard(req.content);
+        throw already();
+      }
       const temp = await writeTempFile(
         ctx.fs,
         req.content,

@@ -16,6 +16,11 @@ export interface CreateJob {
   body: Uint8Array;
   /** Unix seconds. */
   mtime: number;
+  /**
+   * A replica create (§6.2): when a regular file of this size is already at `path`, nothing is
+   * written and the result says `existed` (the caller answers EEXIST).
+   */
+  unlessSize?: number;
 }
 
 /** Read the §6.1 range of `path` when it is at most `max` bytes (else only the size comes back). */
@@ -25,12 +30,17 @@ export interface ReadJob {
   offset: number;
   length: number;
   max: number;
+  /**
+   * Do not follow a symbolic link at `path` (O_NOFOLLOW): the sync sender sends regular files
+   * only, as its lstat did (§8.6). A link answers ELOOP.
+   */
+  noFollow?: boolean;
 }
 
 export type SmallIoJob = CreateJob | ReadJob;
 
 export type SmallIoResult =
-  | { ok: true; kind: 'create' }
+  | { ok: true; kind: 'create'; existed?: boolean }
   /** `data` undefined: the range is empty, longer than `max`, or refused (the caller decides). */
   | { ok: true; kind: 'read'; fileSize: number; data: Uint8Array | undefined }
   /** A failed call: its Node error code (ENOENT, ENOSPC...) and message. */
@@ -55,9 +65,18 @@ function closeQuietly(fd: number | undefined): void {
   }
 }
 
+/** Is a regular file of `size` bytes at `path`? */
+function holds(path: string, size: number): boolean {
+  const stats = fs.lstatSync(path, { throwIfNoEntry: false });
+  return stats !== undefined && stats.isFile() && stats.size === size;
+}
+
 function create(job: CreateJob): SmallIoResult {
   let fd: number | undefined;
   try {
+    if (job.unlessSize !== undefined && holds(job.path, job.unlessSize)) {
+      return { ok: true, kind: 'create', existed: true };
+    }
     fd = fs.openSync(job.temp, 'wx', 0o644);
     let done = 0;
     while (done < job.body.length) {
@@ -81,7 +100,8 @@ function create(job: CreateJob): SmallIoResult {
 function read(job: ReadJob): SmallIoResult {
   let fd: number | undefined;
   try {
-    fd = fs.openSync(job.path, 'r');
+    const flags = job.noFollow ? fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW : 'r';
+    fd = fs.openSync(job.path, flags);
     const stats = fs.fstatSync(fd);
     if (!stats.isFile()) {
       return { ok: false, code: 'EISDIR', message: `${job.path} is not a regular file` };

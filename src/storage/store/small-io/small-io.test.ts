@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { Errno } from '../../../protocol/errno.js';
@@ -72,6 +72,45 @@ test('read: the range rule, ranges above max give only the size, a folder is EIS
     assert.deepEqual(big, { ok: true, kind: 'read', fileSize: 1000, data: undefined });
     assert.equal((read('sub', 0, 0) as { code?: string }).code, 'EISDIR');
     assert.equal((read('nope', 0, 0) as { code?: string }).code, 'ENOENT');
+  });
+});
+
+test('read with noFollow: a symbolic link is ELOOP, a regular file reads as usual', async () => {
+  await withTempDir(async (dir) => {
+    await writeFile(join(dir, 'f'), 'data');
+    await symlink(join(dir, 'f'), join(dir, 'link'));
+    const read = (path: string) =>
+      runJob({
+        kind: 'read',
+        path: join(dir, path),
+        offset: 0,
+        length: 0,
+        max: 100,
+        noFollow: true,
+      });
+    assert.equal((read('link') as { code?: string }).code, 'ELOOP');
+    const r = read('f');
+    assert.ok(r.ok && r.kind === 'read' && Buffer.from(r.data!).toString() === 'data');
+  });
+});
+
+test('create with unlessSize: a regular file of that size stays untouched; another size is replaced', async () => {
+  await withTempDir(async (dir) => {
+    await writeFile(join(dir, 'a'), 'old');
+    const job = (size: number) =>
+      runJob({
+        kind: 'create',
+        temp: join(dir, 'a.tmp'),
+        path: join(dir, 'a'),
+        body: Buffer.from('new!'),
+        mtime: 5,
+        unlessSize: size,
+      });
+    assert.deepEqual(job(3), { ok: true, kind: 'create', existed: true });
+    assert.equal((await readFile(join(dir, 'a'))).toString(), 'old');
+    assert.deepEqual(job(4), { ok: true, kind: 'create' });
+    assert.equal((await readFile(join(dir, 'a'))).toString(), 'new!');
+    assert.deepEqual(await readdir(dir), ['a']);
   });
 });
 
