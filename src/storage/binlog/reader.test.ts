@@ -73,6 +73,38 @@ test('the writer wakes a waiting reader at once (no poll)', () =>
     await writer.close();
   }));
 
+test('lines of the live writer come from memory; older ones, and after a failed write, from the file', () =>
+  withDir(async (dir) => {
+    const writer = await BinlogWriter.open({ dir });
+    await writer.append({ timestamp: 1, op: 'C', filename: N });
+    // The bytes held in memory are what the reader takes: a file that says otherwise is not read.
+    let asked = 0;
+    const source = {
+      onAppend: writer.onAppend.bind(writer),
+      get position() {
+        return writer.position;
+      },
+      recent: (from: { index: number; offset: number }, max: number) => {
+        asked++;
+        return writer.recent(from, max);
+      },
+    };
+    const reader = new BinlogReader({ dir, from: { index: 0, offset: 0 }, source });
+    await writer.append({ timestamp: 2, op: 'D', filename: N });
+    await writeFile(join(dir, 'binlog.000'), 'not what the writer wrote\n');
+    const got = await reader.read();
+    assert.deepEqual(
+      got.map((r) => `${r.record.timestamp}${r.record.op}`),
+      ['1C', '2D'],
+    );
+    assert.ok(asked > 0);
+    assert.equal(reader.position.offset, writer.position.offset);
+    // A position before the window (or any, once a write failed) is read from the file.
+    assert.equal(writer.recent({ index: 0, offset: 0 }, 10)?.length, 10);
+    assert.equal(writer.recent({ index: 1, offset: 0 }, 10), undefined);
+    await writer.close();
+  }));
+
 test('mark files: atomic write, read back in the §8.4 order, rename and remove', () =>
   withDir(async (dir) => {
     const marks = new MarkStore(dir);

@@ -12,6 +12,8 @@ import type { BinlogPosition } from './writer.js';
 export interface AppendSource {
   onAppend(listener: (end: BinlogPosition) => void): () => void;
   readonly position: BinlogPosition;
+  /** Written bytes from `from` still held in memory (recent-tail.ts), or undefined. */
+  recent?(from: BinlogPosition, max: number): Buffer | undefined;
 }
 
 export interface BinlogReaderOptions {
@@ -74,6 +76,11 @@ export class BinlogReader {
   async read(max = 1024): Promise<ReadRecord[]> {
     const out: ReadRecord[] = [];
     while (out.length < max) {
+      const held = this.options.source?.recent?.(this.pos, this.chunkSize);
+      // The writer's current file, from memory: at its end there is nothing more yet. (A line
+      // longer than the chunk is left to the file read below, which grows its chunk.)
+      if (held?.length === 0) break;
+      if (held && this.parseChunk(held, held.length, max - out.length, out)) continue;
       const size = await this.size(this.pos.index);
       if (size !== undefined && this.pos.offset < size) {
         if (!(await this.readChunk(size, max - out.length, out))) break;
@@ -86,9 +93,13 @@ export class BinlogReader {
     return out;
   }
 
+  private get chunkSize(): number {
+    return this.options.chunkSize ?? 256 * 1024;
+  }
+
   /** Parse whole lines from the current file; false when only a partial line is there. */
   private async readChunk(size: number, max: number, out: ReadRecord[]): Promise<boolean> {
-    const length = Math.min(size - this.pos.offset, this.options.chunkSize ?? 256 * 1024);
+    const length = Math.min(size - this.pos.offset, this.chunkSize);
     const buf = Buffer.allocUnsafe(length);
     const file = await open(this.path(this.pos.index), 'r');
     let n: number;
@@ -97,6 +108,20 @@ export class BinlogReader {
     } finally {
       await file.close();
     }
+    return this.parseChunk(buf, n, max, out, size);
+  }
+
+  /**
+   * Take up to `max` whole lines from the `n` bytes of `buf` at the current position.
+   * False when only a partial line is there (`size`: the file's, when known from a stat).
+   */
+  private parseChunk(
+    buf: Buffer,
+    n: number,
+    max: number,
+    out: ReadRecord[],
+    size?: number,
+  ): boolean {
     let lineStart = 0;
     let taken = 0;
     while (taken < max) {
@@ -121,8 +146,8 @@ export class BinlogReader {
     }
     if (lineStart === 0) {
       // A line longer than the chunk would stall us; read it with a chunk twice as large.
-      if (n === size - this.pos.offset) return false;
-      this.options.chunkSize = (this.options.chunkSize ?? 256 * 1024) * 2;
+      if (size === undefined || n === size - this.pos.offset) return false;
+      this.options.chunkSize = this.chunkSize * 2;
       return true;
     }
     this.pos = { index: this.pos.index, offset: this.pos.offset + lineStart };

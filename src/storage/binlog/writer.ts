@@ -17,6 +17,7 @@ import {
   formatBinlogLine,
   type BinlogRecord,
 } from './record.js';
+import { RecentTail } from './recent-tail.js';
 import { formatBinlogIndex, parseBinlogIndex, type BinlogIndex } from './sync-files.js';
 
 export interface BinlogWriterOptions {
@@ -70,6 +71,8 @@ export class BinlogWriter {
   private writing = false;
   private closed = false;
   private readonly listeners = new Set<AppendListener>();
+  /** The current file's last bytes, for the live readers (recent-tail.ts). */
+  private readonly tail = new RecentTail();
   /** Counters for tests and benchmarks. */
   readonly stats = { writes: 0, syncs: 0, lines: 0 };
   /** Bytes of a torn last line cut off when the current file was opened. */
@@ -119,12 +122,22 @@ export class BinlogWriter {
       openFd(path, 'a', 0o644, (err, fd) => (err ? reject(err) : resolve(fd))),
     );
     this.size = whole;
+    this.tail.reset(whole);
   }
 
   /** Called after every batch reaches the OS, with the new end position. */
   onAppend(listener: AppendListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Up to `max` written bytes of the current file from `from`, when still held in memory;
+   * undefined otherwise (the reader reads the file).
+   */
+  recent(from: BinlogPosition, max: number): Buffer | undefined {
+    if (from.index !== this.index.currentWrite) return undefined;
+    return this.tail.read(from.offset, max);
   }
 
   append(record: BinlogRecord): Promise<BinlogPosition> {
@@ -165,11 +178,15 @@ export class BinlogWriter {
           this.stats.syncs++;
         }
         this.size += data.length;
+        this.tail.push(data);
         const end = this.position;
         for (const p of batch) p.resolve(end);
         for (const l of this.listeners) l(end);
         if (this.size >= (this.options.rotateSize ?? BINLOG_ROTATE_SIZE)) await this.rotate();
       } catch (err) {
+        // A failed write may have left part of the batch in the file: the offsets held in memory
+        // no longer match it, so readers go back to reading the file.
+        this.tail.reset(Number.MAX_SAFE_INTEGER);
         for (const p of batch) p.reject(err);
       }
     }
