@@ -28,8 +28,13 @@ import { copyingOldData, isNewSourceFor, owesOfflineReport } from './record-filt
 import { SyncTask } from './sync-task.js';
 
 const PUSH_TO = new Set<number>([S.ACTIVE, S.WAIT_SYNC, S.SYNCING, S.ONLINE]);
-/** Lanes with sync_max_threads = auto (C: the CPU count); a lane waits on one round trip at a time. */
-const AUTO_LANES = 16;
+/**
+ * Lanes with sync_max_threads = auto (C: 2 × store_path_count threads). A lane is a connection,
+ * not a thread, and waits one round trip per record: more lanes hide it (catch-up of 10,000 small
+ * files, measured: 16 lanes ≈ 3,400 files/s, 32 ≈ 4,100). Each is one of the peer's
+ * max_connections.
+ */
+const AUTO_LANES = 32;
 const GONE = new Set<number>([S.DELETED, S.IP_CHANGED, S.NONE]);
 
 export interface PeerTasksOptions {
@@ -53,6 +58,8 @@ interface PeerEntry {
   starting: Promise<void>;
   /** When the source last (re)reported the peer OFFLINE (owesOfflineReport), ms. */
   lastOfflineReport: number;
+  /** The peer's status in the last member list. */
+  status: number;
 }
 
 /** Least time between two OFFLINE reports owed after a restart. */
@@ -113,7 +120,18 @@ export class PeerSyncTasks {
       if (this.tasks.has(b.id) || !PUSH_TO.has(b.status) || this.closed) continue;
       this.startPeer(b);
     }
-    for (const b of others) this.reconcile(b);
+    for (const b of others) {
+      this.noticeReturn(b);
+      this.reconcile(b);
+    }
+  }
+
+  /** A peer whose status went up again (a restart, OFFLINE → ONLINE): its task retries now. */
+  private noticeReturn(b: StorageBrief): void {
+    const entry = this.tasks.get(b.id);
+    if (!entry) return;
+    if (entry.status !== b.status && PUSH_TO.has(b.status)) entry.task?.retryNow();
+    entry.status = b.status;
   }
 
   /**
@@ -171,6 +189,7 @@ export class PeerSyncTasks {
       abort,
       starting: Promise.resolve(),
       lastOfflineReport: 0,
+      status: b.status,
     };
     entry.starting = this.runPeer(b, myId, entry).catch((err: unknown) =>
       this.o.logger.error({ err, peer: b.id }, 'starting a sync task failed'),
@@ -207,7 +226,7 @@ export class PeerSyncTasks {
     const task: SyncTask = new SyncTask({
       myId,
       peer: { host: b.ipAddr, port: b.port },
-      send: { groupName: this.o.groupName(), layout: store.layout },
+      send: { groupName: this.o.groupName(), layout: store.layout, smallIo: store.smallFileIo },
       reader: new BinlogReader({
         dir: join(config.basePath, 'data', 'sync'),
         from: { index: mark.binlogIndex, offset: mark.binlogOffset },

@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { silentLogger } from '../../common/logger.js';
 import { EMPTY_MARK, MarkStore } from '../binlog/mark-store.js';
@@ -117,6 +118,73 @@ test('sync task: 300 files over 4 lanes, then delete and append; resume from the
           assert.ok(dest.runtime.syncedFrom.get('127.0.0.12')! > 0);
         } finally {
           for (const t of tasks) await t.stop();
+        }
+      },
+      { port: 23000 } as never,
+    );
+  });
+});
+
+test('sync task: retryNow (the peer is back) cuts a long retry pause short', async () => {
+  await withService(async (dest) => {
+    await withStore(
+      async (src) => {
+        // A proxy that drops connections until told to pass them on to the receiver.
+        let passOn = false;
+        let dropped = 0;
+        const proxy = createServer((client) => {
+          if (!passOn) {
+            dropped++;
+            client.destroy();
+            return;
+          }
+          const upstream = connect(dest.address.port, dest.address.host);
+          client.pipe(upstream).pipe(client);
+          const close = (): void => {
+            client.destroy();
+            upstream.destroy();
+          };
+          client.on('error', close).on('close', close);
+          upstream.on('error', close).on('close', close);
+        });
+        await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+        const { port } = proxy.address() as AddressInfo;
+        const syncDir = join(src.basePath, 'data', 'sync');
+        const task = new SyncTask({
+          myId: '127.0.0.12',
+          peer: { host: '127.0.0.1', port },
+          send: { groupName: 'group1', layout: src.store.layout },
+          reader: new BinlogReader({
+            dir: syncDir,
+            from: { index: 0, offset: 0 },
+            source: src.store.binlog,
+          }),
+          marks: new MarkStore(syncDir),
+          markFile: '127.0.0.1_23000.mark',
+          mark: EMPTY_MARK,
+          lanes: 2,
+          logger: silentLogger,
+          retryFirstMs: 60_000,
+          retryMs: 60_000,
+        });
+        try {
+          const r = await src.store.upload({
+            storePathIndex: -1,
+            size: 5,
+            ext: 'bin',
+            content: contentOf(Buffer.from('hello')),
+          });
+          task.start();
+          await until(async () => dropped > 0);
+          passOn = true;
+          const t0 = Date.now();
+          task.retryNow();
+          await until(async () => exists(dest.store.layout.resolve(r.logicName).dataPath), 10_000);
+          assert.ok(Date.now() - t0 < 10_000);
+          assert.equal(task.synced, 1);
+        } finally {
+          await task.stop();
+          await new Promise((r) => proxy.close(r));
         }
       },
       { port: 23000 } as never,

@@ -6,11 +6,12 @@
 // a true low-watermark (barrier.ts). A failed record is retried on its lane after a pause, the
 // records behind it waiting (§8.6 "rewind to the first failed record"). The mark covers the
 // longest prefix of the binlog whose records are all done, and is written every
-// write_mark_file_freq (500) records and when idle (§8.4): after a crash the task resends at most
+// write_mark_file_freq (500) records and within a second when idle (§8.4): after a crash the task resends at most
 // what followed, which the peer answers idempotently.
 import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { FramedConnection } from '../../common/connection.js';
+import { isFdfsError } from '../../common/errors.js';
 import type { Logger } from '../../common/logger.js';
 import { StorageCommand as S } from '../../protocol/commands.js';
 import { encodeReportServerId } from '../../protocol/messages/sync.js';
@@ -43,8 +44,10 @@ export interface SyncTaskOptions {
   batch?: number;
   connectTimeoutMs?: number;
   networkTimeoutMs?: number;
-  /** Pause before a retry after a failure (default 1 s). */
+  /** Longest pause before a retry after a failure (default 1 s; see retryPause). */
   retryMs?: number;
+  /** The first pause after a failure other than a failed connect (default 100 ms; tests). */
+  retryFirstMs?: number;
   /** Awaited before each batch is sent (§8.7: wait for the peer's full copy, report SYNCING). */
   beforeBatch?: (signal: AbortSignal) => Promise<void>;
   /** The full copy reached the binlog's end, sync_old_done saved (§8.7 step 4: report OFFLINE). */
@@ -79,6 +82,23 @@ interface Entry {
 
 /** The mark file is rewritten after this many records (write_mark_file_freq, §8.4). */
 const MARK_EVERY = 500;
+/**
+ * An idle task writes its mark at most this often: it goes idle after every wake-up, and a mark
+ * write (with its fsync) per wake-up was a large part of a receiving storage's CPU.
+ */
+const IDLE_MARK_MS = 1000;
+/** Retry pauses (runRecord): after a failed connect, and the first after any other failure. */
+const PEER_DOWN_RETRY_MS = 250;
+const RETRY_FIRST_MS = 100;
+/** A retried record logs its first failure, then every this many. */
+const RETRY_LOG_EVERY = 240;
+
+function newSignal(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
 /** Records read but not yet sent, at most (the read-ahead of a barrier stops there too). */
 const QUEUE_MAX = 8192;
 /** Records sent and not yet acknowledged, at most, over all lanes. */
@@ -100,6 +120,8 @@ export class SyncTask {
   private sinceMark = 0;
   private saving: Promise<void> = Promise.resolve();
   private wakeAck: (() => void) | undefined;
+  private idleMarkTimer: NodeJS.Timeout | undefined;
+  private retrySignal = newSignal();
   /** Records sent since start (the §8.6 table's skips not counted); for tests and the bench. */
   synced = 0;
   /** The source timestamp of the last record the mark has passed. */
@@ -127,8 +149,10 @@ export class SyncTask {
 
   async stop(): Promise<void> {
     this.abort.abort();
+    clearTimeout(this.idleMarkTimer);
     for (const c of this.conns) c?.destroy();
     this.wakeAck?.();
+    this.retryNow();
     await this.running;
     await Promise.all(this.lanes);
     for (const c of this.conns) c?.destroy();
@@ -202,12 +226,22 @@ export class SyncTask {
       await this.o.onOldDataSynced?.();
       if (this.stopped) return;
     } else if (this.sinceMark > 0) {
-      void this.saveMark();
+      this.saveMarkSoon();
     }
     await this.testIdleConnections();
     // A wake-up is the writer's append event; the timeout bounds a missed one and lets the mark
     // catch up with records completed meanwhile.
     await this.o.reader.waitForData(1000, this.abort.signal);
+  }
+
+  /** Save the mark within IDLE_MARK_MS (once, however many idle turns come meanwhile). */
+  private saveMarkSoon(): void {
+    if (this.idleMarkTimer) return;
+    this.idleMarkTimer = setTimeout(() => {
+      this.idleMarkTimer = undefined;
+      if (this.sinceMark > 0 && !this.stopped) void this.saveMark();
+    }, IDLE_MARK_MS);
+    this.idleMarkTimer.unref();
   }
 
   /** §8.6: ACTIVE_TEST (111) on lanes idle for activeTestMs; a dead one is closed, reopened on use. */
@@ -250,9 +284,13 @@ export class SyncTask {
   /** Send one record on its lane, retrying after a pause until it succeeds or the task stops. */
   private async runRecord(lane: number, entry: Entry): Promise<void> {
     const r = entry.read.record;
+    let failures = 0;
     while (!this.stopped) {
       try {
         await this.sendOne(lane, r);
+        if (failures > 0) {
+          this.o.logger.info({ peer: this.o.peer, failures }, 'sync: record sent after retries');
+        }
         this.barrier.acked();
         this.complete(entry, true);
         return;
@@ -260,12 +298,41 @@ export class SyncTask {
         this.conns[lane]?.destroy();
         this.conns[lane] = undefined;
         if (this.stopped) break;
-        this.o.logger.warn({ err, peer: this.o.peer, record: r }, 'sync: retrying record');
-        await this.sleep(this.o.retryMs ?? 1000);
+        failures++;
+        // The first failure and then about one a minute: a peer down for hours is not a flood.
+        if (failures === 1 || failures % RETRY_LOG_EVERY === 0) {
+          this.o.logger.warn(
+            { err, peer: this.o.peer, record: r, failures },
+            'sync: retrying record',
+          );
+        }
+        await this.retryPause(failures, err);
       }
     }
     this.barrier.acked();
     this.wake();
+  }
+
+  /**
+   * The pause before retry `failures`: a peer that refused or did not answer the connection is
+   * probed every PEER_DOWN_RETRY_MS, so a restarted one is seen within that; any other failure
+   * backs off from RETRY_FIRST_MS to retryMs. retryNow() cuts every pause short.
+   */
+  private retryPause(failures: number, err: unknown): Promise<void> {
+    const max = this.o.retryMs ?? 1000;
+    const connectFailed =
+      isFdfsError(err) && (err.code === 'ERR_CONNECT' || err.code === 'ERR_CONNECT_TIMEOUT');
+    const ms = connectFailed
+      ? Math.min(max, PEER_DOWN_RETRY_MS)
+      : Math.min(max, (this.o.retryFirstMs ?? RETRY_FIRST_MS) * 2 ** Math.min(failures - 1, 16));
+    return Promise.race([this.sleep(ms), this.retrySignal.promise]);
+  }
+
+  /** The peer is back (its status went up in the member list): retry failed records at once. */
+  retryNow(): void {
+    const signal = this.retrySignal;
+    this.retrySignal = newSignal();
+    signal.resolve();
   }
 
   /** A record is done: the mark may pass it. */
