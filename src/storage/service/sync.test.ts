@@ -43,7 +43,8 @@ test('sync receiver: every record applied once, logged lower-case, resends harml
     assert.equal(await send(rawFrame(S.REPORT_SERVER_ID, encodeReportServerId('127.0.0.13'))), 0);
     const body = Buffer.from('hello world');
     assert.equal(await send(createFrame(16, F, body)), 0);
-    // Same file again: content read and dropped, EEXIST, the connection still usable.
+    // Same file again: content read and dropped, EEXIST, the connection still usable; the line is
+    // logged again (a kill between rename and log must not leave it unlogged; replica.ts).
     assert.equal(await send(createFrame(16, F, body)), Errno.EEXIST);
     const path = store.layout.resolve(F).dataPath;
     assert.deepEqual(await readFile(path), body);
@@ -137,6 +138,7 @@ test('sync receiver: every record applied once, logged lower-case, resends harml
 
     const ops = (await binlog()).map((r) => `${r.op} ${r.filename}`);
     assert.deepEqual(ops, [
+      `c ${F}`,
       `c ${F}`,
       `c ${F}`,
       `a ${F}`,

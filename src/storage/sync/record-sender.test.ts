@@ -75,9 +75,11 @@ test('careful mode after EEXIST: query, then 17 / update / create; the connectio
         await send(absent);
         assert.equal(await onPeer(absent), 'absent');
         assert.equal(conn.usable, true);
-        // The peer's binlog tells what came: a plain create of a same-size file logs nothing.
+        // The peer's binlog tells what came: the plain create of the same-size file is logged
+        // again as it is answered EEXIST (replica.ts), then what careful mode sent.
         const logged = (await dest.binlog()).slice(3).map((r) => `${r.op} ${r.filename}`);
         assert.deepEqual(logged, [
+          `c ${x.name}`, // the plain create answered EEXIST
           `c ${same.name}`, // the create with status 17
           `u ${differs.name}`, // the update instead of a create
           `c ${absent.name}`,

@@ -59,8 +59,14 @@ export async function applyCreate(ctx: StoreContext, req: ReplicaCreate): Promis
       await log(ctx, { timestamp: req.timestamp, op, filename: req.filename });
       throw alreadyExists(`${req.filename} already here (no content sent)`);
     }
-    const already = (): Error =>
-      alreadyExists(`${req.filename} already here with ${req.size} bytes`);
+    // Same size already here: EEXIST, and the line is logged anyway (a departure from C, which
+    // logs nothing then). A kill between the rename and the binlog line would otherwise leave a
+    // file this storage never logs, which a full copy or disk recovery from here would miss;
+    // the resend after the restart repairs it. A duplicate `c` line is harmless (§8.6).
+    const already = async (): Promise<never> => {
+      await log(ctx, { timestamp: req.timestamp, op, filename: req.filename });
+      throw alreadyExists(`${req.filename} already here with ${req.size} bytes`);
+    };
     if (ctx.smallIo && ctx.fsyncEvery <= 0 && req.size <= SMALL_FILE_MAX) {
       // As a small upload (upload.ts): one worker job checks what is there, writes the temp
       // file, sets the source mtime and renames it into place (over a symlink too: rename
@@ -75,12 +81,12 @@ export async function applyCreate(ctx: StoreContext, req: ReplicaCreate): Promis
         ...(req.update ? {} : { unlessSize: req.size }),
       });
       if (!done.ok) throw jobError(done, `writing replica ${req.filename}`);
-      if (done.kind === 'create' && done.existed) throw already();
+      if (done.kind === 'create' && done.existed) await already();
     } else {
       const existing = await lstatOrUndefined(ctx, resolved.dataPath);
       if (!req.update && existing?.isFile() && existing.size === req.size) {
         await discard(req.content);
-        throw already();
+        await already();
       }
       const temp = await writeTempFile(
         ctx.fs,
