@@ -36,18 +36,28 @@ async function onPeer(client: StorageClient, peer: StorageAddress, id: string): 
   }
 }
 
+/** Nanoseconds from `since` until `id` can be downloaded from `peer` (polled), or undefined after `ms`. */
+async function timeUntilOnPeer(
+  client: StorageClient,
+  peer: StorageAddress,
+  id: string,
+  since: bigint,
+  ms: number,
+): Promise<number | undefined> {
+  for (;;) {
+    if (await onPeer(client, peer, id)) return Number(process.hrtime.bigint() - since);
+    if (Number(process.hrtime.bigint() - since) > ms * 1e6) return undefined;
+    await sleep(POLL_MS);
+  }
+}
+
 async function waitOnPeer(
   client: StorageClient,
   peer: StorageAddress,
   id: string,
   ms: number,
 ): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (!(await onPeer(client, peer, id))) {
-    if (Date.now() > end) return false;
-    await sleep(POLL_MS);
-  }
-  return true;
+  return (await timeUntilOnPeer(client, peer, id, process.hrtime.bigint(), ms)) !== undefined;
 }
 
 /** Every SAMPLE_EVERY-th upload is followed on B, each by its own poller (no queue to wait in). */
@@ -55,20 +65,6 @@ const SAMPLE_EVERY = 10;
 /** Seconds of offered load before the lag is measured: fresh processes are still compiling. */
 const WARMUP_S = 3;
 const SMOKE_WARMUP_S = 0.5;
-
-/** The time from `replied` until `id` can be downloaded from `peer`, or undefined after 30 s. */
-async function lagOf(
-  client: StorageClient,
-  peer: StorageAddress,
-  id: string,
-  replied: bigint,
-): Promise<number | undefined> {
-  for (;;) {
-    if (await onPeer(client, peer, id)) return Number(process.hrtime.bigint() - replied);
-    if (Number(process.hrtime.bigint() - replied) > 30e9) return undefined;
-    await sleep(POLL_MS);
-  }
-}
 
 /**
  * Upload 4 KiB files to A at `rate` for `seconds` (open loop: upload i is due at i / rate s,
@@ -100,7 +96,8 @@ async function offerLoad(
         .upload(addr(a), { content, ext: 'bin' })
         .then(
           (id) => {
-            if (sampled) followed.push(lagOf(client, addr(b), id, process.hrtime.bigint()));
+            if (sampled)
+              followed.push(timeUntilOnPeer(client, addr(b), id, process.hrtime.bigint(), 30_000));
           },
           () => void errors++,
         )
