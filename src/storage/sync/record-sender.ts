@@ -62,8 +62,11 @@ interface LocalFile {
   data: Buffer | undefined;
 }
 
-/** Errors of a read job that mean "no regular file there" (a symbolic link is ELOOP). */
-const NOT_A_FILE = new Set(['ENOENT', 'ELOOP', 'EISDIR']);
+/**
+ * Errors of a read job that mean "no regular file there": a symbolic link is ELOOP, a folder or
+ * FIFO EISDIR (the job's fstat), a socket ENXIO.
+ */
+const NOT_A_FILE = new Set(['ENOENT', 'ELOOP', 'EISDIR', 'ENXIO']);
 
 /**
  * The regular file at `path`, undefined when there is none (§8.6: nothing to send). With the
@@ -121,6 +124,24 @@ async function tolerate(work: Promise<unknown>, ok: readonly number[]): Promise<
   }
 }
 
+/**
+ * Start reading the file a create or update record sends, ahead of its turn on the lane, so that
+ * the read overlaps the records before it (small-file workers only). Undefined for other records.
+ */
+export function prefetchRecord(ctx: SendContext, r: BinlogRecord): Prefetched | undefined {
+  if (!ctx.smallIo || !(r.op === 'C' || r.op === 'c' || r.op === 'U' || r.op === 'u')) {
+    return undefined;
+  }
+  const read = localFile(ctx, ctx.layout.resolve(r.filename).dataPath);
+  read.catch(() => undefined); // awaited by the send, or dropped when the task stops
+  return { read };
+}
+
+/** A read started by prefetchRecord. */
+export interface Prefetched {
+  read: Promise<LocalFile | undefined>;
+}
+
 async function sendWhole(
   conn: FramedConnection,
   ctx: SendContext,
@@ -128,9 +149,10 @@ async function sendWhole(
   filename: string,
   timestamp: number,
   lane?: LaneState,
+  prefetched?: Prefetched,
 ): Promise<SendOutcome> {
   const path = ctx.layout.resolve(filename).dataPath;
-  const local = await localFile(ctx, path);
+  const local = await (prefetched?.read ?? localFile(ctx, path));
   if (!local) return 'skipped';
   let headerStatus = 0;
   if (lane?.careful && cmd === S.SYNC_CREATE_FILE) {
@@ -236,15 +258,16 @@ export async function sendRecord(
   ctx: SendContext,
   r: BinlogRecord,
   lane?: LaneState,
+  prefetched?: Prefetched,
 ): Promise<SendOutcome> {
   const groupName = ctx.groupName;
   switch (r.op) {
     case 'C':
     case 'c':
-      return sendWhole(conn, ctx, S.SYNC_CREATE_FILE, r.filename, r.timestamp, lane);
+      return sendWhole(conn, ctx, S.SYNC_CREATE_FILE, r.filename, r.timestamp, lane, prefetched);
     case 'U':
     case 'u':
-      return sendWhole(conn, ctx, S.SYNC_UPDATE_FILE, r.filename, r.timestamp, lane);
+      return sendWhole(conn, ctx, S.SYNC_UPDATE_FILE, r.filename, r.timestamp, lane, prefetched);
     case 'D':
     case 'd': {
       if (await lstatOrUndefined(ctx.layout.resolve(r.filename).dataPath)) return 'skipped';

@@ -59,7 +59,8 @@ test('sync task: 300 files over 4 lanes, then delete and append; resume from the
           const t = new SyncTask({
             myId: '127.0.0.12',
             peer: dest.address,
-            send: { groupName: 'group1', layout: src.store.layout },
+            // With the small-file workers: files are read ahead of their turn (prefetchRecord).
+            send: { groupName: 'group1', layout: src.store.layout, smallIo: src.store.smallFileIo },
             reader: new BinlogReader({
               dir: syncDir,
               from: { index: mark.binlogIndex, offset: mark.binlogOffset },
@@ -102,6 +103,7 @@ test('sync task: 300 files over 4 lanes, then delete and append; resume from the
           const saved = await marks.read('127.0.0.1_23000.mark');
           assert.equal(saved?.binlogOffset, src.store.binlog.position.offset);
           assert.equal(saved?.scanRowCount, 303);
+          assert.ok(src.store.smallFileIo, 'the source store has its small-file workers');
 
           // Restarted from the mark: nothing is sent again; a new upload still goes.
           const again = makeTask(saved);
