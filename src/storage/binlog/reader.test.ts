@@ -73,7 +73,7 @@ test('the writer wakes a waiting reader at once (no poll)', () =>
     await writer.close();
   }));
 
-test('lines of the live writer come from memory; older ones, and after a failed write, from the file', () =>
+test('lines of the live writer come from memory; positions outside the window from the file', () =>
   withDir(async (dir) => {
     const writer = await BinlogWriter.open({ dir });
     await writer.append({ timestamp: 1, op: 'C', filename: N });
@@ -99,9 +99,27 @@ test('lines of the live writer come from memory; older ones, and after a failed 
     );
     assert.ok(asked > 0);
     assert.equal(reader.position.offset, writer.position.offset);
-    // A position before the window (or any, once a write failed) is read from the file.
+    // Another file's position is not served from memory.
     assert.equal(writer.recent({ index: 0, offset: 0 }, 10)?.length, 10);
     assert.equal(writer.recent({ index: 1, offset: 0 }, 10), undefined);
+    await writer.close();
+  }));
+
+test('after a rotation only the new file is served from memory, from its start', () =>
+  withDir(async (dir) => {
+    const writer = await BinlogWriter.open({ dir, rotateSize: 60 });
+    await writer.append({ timestamp: 1, op: 'C', filename: N });
+    await writer.append({ timestamp: 2, op: 'C', filename: N });
+    // (the rotation runs after the second line's append resolved; the third waits for it)
+    await writer.append({ timestamp: 3, op: 'D', filename: N });
+    assert.equal(writer.position.index, 1);
+    assert.equal(writer.recent({ index: 0, offset: 0 }, 100), undefined);
+    assert.equal(writer.recent({ index: 1, offset: 0 }, 100)?.toString(), `3 D ${N}\n`);
+    const reader = new BinlogReader({ dir, from: { index: 0, offset: 0 }, source: writer });
+    assert.deepEqual(
+      (await reader.read()).map((r) => r.record.timestamp),
+      [1, 2, 3],
+    );
     await writer.close();
   }));
 

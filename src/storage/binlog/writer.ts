@@ -195,6 +195,9 @@ export class BinlogWriter {
 
   private async rotate(): Promise<void> {
     await closeFd(this.file!);
+    // Until the new file is open nothing is served from memory: the tail still holds file N's
+    // bytes, which must not pass for N+1's.
+    this.tail.reset(Number.MAX_SAFE_INTEGER);
     this.index = { ...this.index, currentWrite: this.index.currentWrite + 1 };
     await writeFileAtomic(this.indexPath, formatBinlogIndex(this.index));
     await this.openCurrent();

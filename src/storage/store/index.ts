@@ -184,12 +184,12 @@ export class Store {
     return ctx;
   }
 
-  /** The binlog writer (replication reads its position and listens to appends). */
   /** The small-file workers (undefined with an injected file system, or when closed). */
   get smallFileIo(): SmallFileIo | undefined {
     return this.smallIo;
   }
 
+  /** The binlog writer (replication reads its position and listens to appends). */
   get binlog(): BinlogWriter {
     if (!this.writer) throw new FdfsError('ERR_CLOSED', 'the store is not open');
     return this.writer;

@@ -9,7 +9,7 @@ import type { StorageConfig } from '../../common/config/index.js';
 import { silentLogger } from '../../common/logger.js';
 import { StorageStatus as S } from '../../protocol/status.js';
 import type { Store } from '../store/index.js';
-import { PeerSyncTasks } from './peer-tasks.js';
+import { autoLanes, PeerSyncTasks } from './peer-tasks.js';
 
 const MARK = (offset: number): string =>
   `binlog_index=0\nbinlog_offset=${offset}\nneed_sync_old=0\nsync_old_done=0\n` +
@@ -43,4 +43,12 @@ test('peer tasks: changelog DELETED removes the mark, IP_CHANGED renames it', as
   } finally {
     await rm(base, { recursive: true, force: true });
   }
+});
+
+test('auto lanes: 32 at most, a quarter of max_connections over the peers, 2 at least', () => {
+  assert.equal(autoLanes(256, 1), 32);
+  assert.equal(autoLanes(256, 3), 21);
+  assert.equal(autoLanes(256, 8), 8);
+  assert.equal(autoLanes(256, 100), 2);
+  assert.equal(autoLanes(1024, 0), 32);
 });

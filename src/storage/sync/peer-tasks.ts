@@ -32,9 +32,12 @@ const PUSH_TO = new Set<number>([S.ACTIVE, S.WAIT_SYNC, S.SYNCING, S.ONLINE]);
  * Lanes with sync_max_threads = auto (C: 2 × store_path_count threads). A lane is a connection,
  * not a thread, and waits one round trip per record: more lanes hide it (catch-up of 10,000 small
  * files, measured: 16 lanes ≈ 3,400 files/s, 32 ≈ 4,100). Each is one of the peer's
- * max_connections.
+ * max_connections, so all of a group's lanes toward one storage together take at most a quarter
+ * of its max_connections (this storage's, as the group's are usually alike); at least 2.
  */
-const AUTO_LANES = 32;
+export function autoLanes(maxConnections: number, peers: number): number {
+  return Math.max(2, Math.min(32, Math.floor(maxConnections / (4 * Math.max(1, peers)))));
+}
 const GONE = new Set<number>([S.DELETED, S.IP_CHANGED, S.NONE]);
 
 export interface PeerTasksOptions {
@@ -236,7 +239,10 @@ export class PeerSyncTasks {
       marks: this.marks,
       markFile: entry.markFile,
       mark,
-      lanes: config.syncMaxThreads === 'auto' ? AUTO_LANES : Math.max(1, config.syncMaxThreads),
+      lanes:
+        config.syncMaxThreads === 'auto'
+          ? autoLanes(config.maxConnections, this.peerStatuses.filter((s) => !GONE.has(s)).length)
+          : Math.max(1, config.syncMaxThreads),
       connectTimeoutMs: config.connectTimeout * 1000,
       networkTimeoutMs: config.networkTimeout * 1000,
       ...hooks,

@@ -100,7 +100,9 @@ function create(job: CreateJob): SmallIoResult {
 function read(job: ReadJob): SmallIoResult {
   let fd: number | undefined;
   try {
-    const flags = job.noFollow ? fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW : 'r';
+    // O_NONBLOCK: a FIFO at the path must not hold the worker (fstat then finds no regular file).
+    const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK } = fs.constants;
+    const flags = job.noFollow ? O_RDONLY | O_NOFOLLOW | O_NONBLOCK : 'r';
     fd = fs.openSync(job.path, flags);
     const stats = fs.fstatSync(fd);
     if (!stats.isFile()) {

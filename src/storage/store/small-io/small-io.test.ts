@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
@@ -75,7 +76,7 @@ test('read: the range rule, ranges above max give only the size, a folder is EIS
   });
 });
 
-test('read with noFollow: a symbolic link is ELOOP, a regular file reads as usual', async () => {
+test('read with noFollow: a symbolic link is ELOOP, a FIFO EISDIR, a regular file reads as usual', async () => {
   await withTempDir(async (dir) => {
     await writeFile(join(dir, 'f'), 'data');
     await symlink(join(dir, 'f'), join(dir, 'link'));
@@ -89,6 +90,9 @@ test('read with noFollow: a symbolic link is ELOOP, a regular file reads as usua
         noFollow: true,
       });
     assert.equal((read('link') as { code?: string }).code, 'ELOOP');
+    // A FIFO does not hold the worker (O_NONBLOCK): no regular file there.
+    execFileSync('mkfifo', [join(dir, 'fifo')]);
+    assert.equal((read('fifo') as { code?: string }).code, 'EISDIR');
     const r = read('f');
     assert.ok(r.ok && r.kind === 'read' && Buffer.from(r.data!).toString() === 'data');
   });
