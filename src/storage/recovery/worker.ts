@@ -20,7 +20,7 @@ import {
   recoveryMarkPath,
 } from './recovery-files.js';
 import type { RecoverySource } from './source.js';
-import { pause } from '../reporter/timing.js';
+import { pause } from '../../common/pause.js';
 
 export const MARK_EVERY = 100;
 /** Records in flight per thread. */

@@ -19,7 +19,7 @@ import {
 } from './calls.js';
 import { parseChangelogReply } from './changelog.js';
 import type { ReporterHost, ReporterIdentity } from './host.js';
-import { pause } from './timing.js';
+import { pause } from '../../common/pause.js';
 import {
   statusOf,
   trackerLabel,

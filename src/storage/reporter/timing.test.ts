@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { backoffDelay, FAST_BEAT_MS, pause, Sleeper, timingFromConfig } from './timing.js';
+import { pause } from '../../common/pause.js';
+import { backoffDelay, FAST_BEAT_MS, Sleeper, timingFromConfig } from './timing.js';
 
 const CONFIG = {
   heartBeatInterval: 30,

@@ -68,23 +68,6 @@ export function backoffDelay(failures: number, timing: ReporterTiming): number {
   return Math.min(timing.heartBeatMs * 2 ** exponent, timing.backoffMaxMs);
 }
 
-/** Wait `ms`, or less when the signal aborts (never rejects). */
-export function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted || ms <= 0) {
-      resolve();
-      return;
-    }
-    const done = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
-
 /** A sleep that ends early on wake() or when the signal aborts (never rejects). */
 export class Sleeper {
   private wakeCurrent: (() => void) | undefined;

@@ -12,7 +12,8 @@ import type { BeatResponse } from '../../protocol/structs/beat-response.js';
 import * as calls from './calls.js';
 import { joinBodyFor } from './join-request.js';
 import type { ReporterContext, ReporterScope } from './reporter-context.js';
-import { backoffDelay, pause, Sleeper } from './timing.js';
+import { pause } from '../../common/pause.js';
+import { backoffDelay, Sleeper } from './timing.js';
 import { connectTracker, statusOf, trackerLabel, withShortConnection } from './tracker-link.js';
 import { applyChangelog, handleSyncResponse, setSyncSource } from './tracker-replies.js';
 

@@ -4,6 +4,7 @@
 // binlog's end (sync_old_done saved) the source reports the peer OFFLINE (76) to every tracker,
 // and the peer's next beat makes it ACTIVE (§9.2).
 import type { Logger } from '../../common/logger.js';
+import { pause, WakeablePauses } from '../../common/pause.js';
 import { StorageStatus as S } from '../../protocol/status.js';
 import type { StorageBrief } from '../../protocol/structs/storage-brief.js';
 import type { SyncBody } from '../../protocol/structs/sync-body.js';
@@ -21,11 +22,11 @@ export interface FullCopyTrackers {
 /** The latest status of every peer, from the leader's member lists, with a change signal. */
 export class PeerStatusBoard {
   private briefs = new Map<string, StorageBrief>();
-  private waiters = new Set<() => void>();
+  private readonly changes = new WakeablePauses();
 
   update(briefs: readonly StorageBrief[]): void {
     this.briefs = new Map(briefs.map((b) => [b.id, b]));
-    for (const wake of [...this.waiters]) wake();
+    this.changes.wakeAll();
   }
 
   get(id: string): StorageBrief | undefined {
@@ -34,30 +35,8 @@ export class PeerStatusBoard {
 
   /** Resolve at the next member list, after `ms`, or on `signal`. */
   waitChange(signal: AbortSignal, ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.waiters.delete(done);
-        signal.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.waiters.add(done);
-      signal.addEventListener('abort', done, { once: true });
-    });
+    return this.changes.pause(ms, signal);
   }
-}
-
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 /**

@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { FramedConnection } from '../../common/connection.js';
 import { isFdfsError } from '../../common/errors.js';
 import type { Logger } from '../../common/logger.js';
+import { WakeablePauses } from '../../common/pause.js';
 import { StorageCommand as S } from '../../protocol/commands.js';
 import { encodeReportServerId } from '../../protocol/messages/sync.js';
 import type { BinlogRecord } from '../binlog/record.js';
@@ -73,8 +74,8 @@ export class Lanes<J extends LaneJob> {
   private readonly states: LaneState[];
   /** Each lane's jobs, given and not yet done, in order. */
   private readonly waiting: J[][];
-  /** The wake-ups of the retry pauses in progress (retryNow calls them). */
-  private readonly pausedRetries = new Set<() => void>();
+  /** The retry pauses in progress (retryNow ends them). */
+  private readonly retryPauses = new WakeablePauses();
 
   /**
    * `onSent`: the peer acknowledged the job's record (applied, or answered as already there).
@@ -109,9 +110,7 @@ export class Lanes<J extends LaneJob> {
 
   /** The peer is back (its status went up in the member list): retry failed records at once. */
   retryNow(): void {
-    const wakeUps = [...this.pausedRetries];
-    this.pausedRetries.clear();
-    for (const wake of wakeUps) wake();
+    this.retryPauses.wakeAll();
   }
 
   /** After the stop signal: close the connections and wait for every lane to finish. */
@@ -200,20 +199,7 @@ export class Lanes<J extends LaneJob> {
     const ms = connectFailed
       ? Math.min(max, PEER_DOWN_RETRY_MS)
       : Math.min(max, first * 2 ** Math.min(failures - 1, 16));
-    // Each pause has its own timer and wake-up, both gone when it ends: a peer down for hours
-    // must not pile up handlers on one long-lived promise.
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.o.signal.removeEventListener('abort', done);
-        this.pausedRetries.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.o.signal.addEventListener('abort', done, { once: true });
-      this.pausedRetries.add(done);
-      if (this.stopped) done();
-    });
+    return this.retryPauses.pause(ms, this.o.signal);
   }
 
   private async sendOne(lane: number, r: BinlogRecord, prefetched?: Prefetched): Promise<void> {
